@@ -1,0 +1,5 @@
+import sys
+
+from conflictmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,46 @@
+"""Command line over the same core as the dashboard: `python -m conflictmap summary`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from conflictmap.datasets import SHIPPED, load_events
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.geocoding import OfflineGeocoder
+
+
+def summary() -> dict:
+    """What the dashboard loads: counts, date range, places and the unresolved place names."""
+    loaded = load_events(SHIPPED, OfflineGeocoder(load_gazetteer()))
+    events, places = loaded.events, loaded.places
+    unresolved = places[places["located_by"] == "unresolved"]
+    return {
+        "events": len(events),
+        "places": len(places),
+        "unresolved": sorted(unresolved["place"].fillna("").tolist()),
+        "date_min": events["date_start"].min().date().isoformat() if len(events) else None,
+        "date_max": events["date_start"].max().date().isoformat() if len(events) else None,
+        "datasets": {name: int(count) for name, count in events["dataset"].value_counts().items()},
+        "located_by": {name: int(count) for name, count in events["located_by"].value_counts().items()},
+        "files": {
+            "read": loaded.read,
+            "rejected": {name: len(rows) for name, rows in loaded.rejected.items()},
+            "problems": list(loaded.problems),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conflictmap", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("summary", help="print a JSON summary of the data the dashboard loads")
+    args = parser.parse_args(argv)
+    if args.command == "summary":
+        print(json.dumps(summary(), indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

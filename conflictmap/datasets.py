@@ -1,0 +1,62 @@
+"""The data the dashboard ships and loads: read, checked, geocoded and joined, with every
+problem kept for the page to show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.placing import place_events
+from conflictmap.readers import ReadError, ReadResult
+from conflictmap.readers.curated import read_curated
+from conflictmap.readers.ucdp import read_ucdp
+from conflictmap.schema import conform
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Shipped:
+    dataset: str
+    path: Path
+    read: Callable[[Path], ReadResult]
+
+
+SHIPPED = (
+    Shipped("UCDP GED", DATA_DIR / "ucdp_ged_iraq.csv", read_ucdp),
+    Shipped("News report", DATA_DIR / "report_events.csv", lambda path: read_curated(path, dataset="News report")),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """All events (sorted by start date), their places, and what went wrong, per file."""
+
+    events: pd.DataFrame
+    places: pd.DataFrame
+    problems: tuple[str, ...]  # files that could not be read at all, one message each
+    rejected: dict[str, pd.DataFrame]  # file name -> rejected rows with reasons
+    read: dict[str, int]  # file name -> rows read
+
+
+def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Loaded:
+    """Read every file; a file that fails is reported, the others still load."""
+    frames, problems, rejected, read = [], [], {}, {}
+    for item in shipped:
+        try:
+            result = item.read(item.path)
+        except ReadError as error:
+            problems.append(str(error))
+            continue
+        frames.append(result.events)
+        read[item.path.name] = result.read
+        if len(result.rejected):
+            rejected[item.path.name] = result.rejected
+    events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
+    placed = place_events(events, geocoder)
+    ordered = placed.events.sort_values("date_start", kind="stable").reset_index(drop=True)
+    return Loaded(events=ordered, places=placed.places, problems=tuple(problems), rejected=rejected, read=read)

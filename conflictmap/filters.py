@@ -1,0 +1,86 @@
+"""The view's filters: a date window, event types, actors and provinces (admin1).
+
+Events are kept sorted by `date_start`, so a date window is two binary searches, not a scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+UNKNOWN = "(not stated)"  # how a missing admin1 or actor is offered as a choice
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst is looking at. Empty choices mean "all"."""
+
+    start: dt.date
+    end: dt.date
+    event_types: tuple[str, ...] = field(default=())
+    actors: tuple[str, ...] = field(default=())
+    admin1: tuple[str, ...] = field(default=())
+
+
+def date_bounds(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last start date in the data; today for an empty table."""
+    if events.empty:
+        today = dt.date.today()
+        return today, today
+    return events["date_start"].min().date(), events["date_start"].max().date()
+
+
+def default_window(events: pd.DataFrame, min_days: int = 365, min_events: int = 1000) -> tuple[dt.date, dt.date]:
+    """A sensible first view: the most recent stretch of the data that spans at least
+    `min_days` and holds at least `min_events` events (or everything, if there are fewer).
+
+    A fixed "last year" would show only a handful of events in a data set whose dense years
+    lie further back; a fixed "everything" hides what is recent.
+    """
+    first, last = date_bounds(events)
+    if events.empty:
+        return first, last
+    by_days = pd.Timestamp(last) - pd.Timedelta(days=min_days - 1)
+    starts = events["date_start"].sort_values()
+    by_count = starts.iloc[max(len(starts) - min_events, 0)]
+    start = max(min(by_days, by_count), pd.Timestamp(first))
+    return start.date(), last
+
+
+def window(events: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Events starting within [start, end] (whole days). `events` must be sorted by date_start."""
+    dates = events["date_start"].to_numpy()
+    low = np.searchsorted(dates, np.datetime64(pd.Timestamp(start)), side="left")
+    high = np.searchsorted(dates, np.datetime64(pd.Timestamp(end) + pd.Timedelta(days=1)), side="left")
+    return events.iloc[low:high]
+
+
+def choices(events: pd.DataFrame, column: str) -> list[str]:
+    """Distinct values of a text column, most frequent first, missing as UNKNOWN at the end."""
+    counts = events[column].fillna(UNKNOWN).value_counts()
+    names = [name for name in counts.index if name != UNKNOWN]
+    return names + ([UNKNOWN] if UNKNOWN in counts.index else [])
+
+
+def actor_choices(events: pd.DataFrame) -> list[str]:
+    both = pd.concat([events["actor1"], events["actor2"]], ignore_index=True).dropna()
+    return list(both.value_counts().index)
+
+
+def _is_in(values: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
+    return values.fillna(UNKNOWN).isin(chosen)
+
+
+def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The events the view shows, still sorted by date."""
+    shown = window(events, filters.start, filters.end)
+    if filters.event_types:
+        shown = shown[_is_in(shown["event_type"], filters.event_types)]
+    if filters.actors:
+        shown = shown[_is_in(shown["actor1"], filters.actors) | _is_in(shown["actor2"], filters.actors)]
+    if filters.admin1:
+        shown = shown[_is_in(shown["admin1"], filters.admin1)]
+    return shown

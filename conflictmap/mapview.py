@@ -1,0 +1,314 @@
+"""Map builders: each returns a folium object.
+
+The base map (outlines, legend, initial view) depends only on the whole data set, so it is
+identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
+the filters, are one `FeatureGroup` passed to `st_folium(feature_group_to_add=...)`.
+
+Event text reaches the browser only as JSON data (folium's `tojson`, which escapes `<`, `>` and
+`&`) and is put on the page with `textContent`, never as HTML, so a note holding `<script>` shows
+as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from folium.plugins import FastMarkerCluster
+from folium.template import Template
+
+from conflictmap.mapassets import MapAssets
+
+#: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
+PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")
+#: Place precisions drawn as a filled dot; coarser ones are drawn as a ring.
+FINE_PRECISIONS = frozenset({"exact place", "within 25 km"})
+WATER = "#d6e6f0"
+LAND = "#f4f1ea"
+
+
+def type_colors(event_types: list[str]) -> dict[str, str]:
+    """A colour per event type, stable for a given list (the whole data set's, most frequent first)."""
+    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(event_types)}
+
+
+def bounds_of(events: pd.DataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] of the located events; the Middle East when there are none."""
+    located = events.dropna(subset=["latitude", "longitude"])
+    if located.empty:
+        return [[12.0, 25.0], [42.0, 63.0]]
+    return [
+        [float(located["latitude"].min()), float(located["longitude"].min())],
+        [float(located["latitude"].max()), float(located["longitude"].max())],
+    ]
+
+
+class CountryOutlines(MacroElement):
+    """Country shapes from world-atlas (Natural Earth 1:50m), drawn under everything: a basemap
+    that needs no tile server."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.createPane("outlines");
+            map.getPane("outlines").style.zIndex = 250;
+            fetch({{ this.url|tojson }})
+                .then(function (response) { return response.json(); })
+                .then(function (world) {
+                    L.geoJSON(topojson.feature(world, world.objects.countries), {
+                        pane: "outlines", interactive: false,
+                        style: {color: "#8c8c8c", weight: 1, fillColor: {{ this.land|tojson }}, fillOpacity: 1}
+                    }).addTo(map);
+                    map.getContainer().setAttribute("data-outlines", "drawn");
+                    map.attributionControl.addAttribution("Outlines: Natural Earth");
+                })
+                .catch(function (error) {
+                    map.getContainer().setAttribute("data-outlines", "failed: " + error);
+                });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "CountryOutlines"
+        self.url = url
+        self.land = LAND
+
+
+class MapStyles(MacroElement):
+    """The map's CSS: water colour, event dots and rings, legend and popups."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .leaflet-container { background: {{ this.water }}; }
+        .cm-dot { display: block; width: 14px; height: 14px; border-radius: 50%; box-sizing: border-box;
+                  box-shadow: 0 0 0 1px #fff; }
+        .cm-ring { background: rgba(255, 255, 255, .7) !important; border: 3px solid; }
+        .cm-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+                     font: 12px/1.45 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+        .cm-legend b { display: block; margin-bottom: 2px; }
+        .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+                       margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
+        .cm-popup { font: 13px/1.4 system-ui, sans-serif; }
+        .cm-popup-title { font-weight: 600; margin-bottom: 4px; }
+        .cm-popup b { font-weight: 600; color: #444; }
+        </style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapStyles"
+        self.water = WATER
+
+
+class Legend(MacroElement):
+    """Event-type colours and the precision key, in the map's corner."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "cm-legend");
+                div.innerHTML = {{ this.markup|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colors: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = "".join(
+            f'<div><i style="background:{color}"></i>{html.escape(name)}</div>' for name, color in colors.items()
+        )
+        key = (
+            '<div style="margin-top:4px"><i style="background:#666"></i>exact or within 25 km</div>'
+            '<div><i style="border:2.5px solid #666"></i>district, province, region or country</div>'
+            "<div>numbered circles: clusters of events</div>"
+        )
+        self.markup = f"<b>Event type</b>{rows}{key}"
+
+
+def base_map(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets, online_tiles: bool = False) -> folium.Map:
+    """The map without events: outlines (or online tiles, if chosen), legend, view of the data."""
+    bounds = bounds_of(events)
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    fmap = folium.Map(
+        location=center,
+        zoom_start=6,
+        tiles=None,
+        maxZoom=18,
+        minZoom=2,
+        control_scale=True,
+        width="100%",
+        height="100%",
+    )
+    fmap.default_js = assets.map_js
+    fmap.default_css = assets.map_css
+    MapStyles().add_to(fmap)
+    CountryOutlines(assets.url("countries")).add_to(fmap)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+    Legend(colors).add_to(fmap)
+    fmap.fit_bounds(bounds, padding=(20, 20))
+    return fmap
+
+
+#: Builds one marker from a data row; the popup is made of text nodes only.
+MARKER_CALLBACK = """
+(function () {
+    var colors = %(colors)s;
+    var labels = ["Date", "Type", "Actors", "Fatalities", "Place", "Placed", "Notes", "Source", "Data set"];
+    function popup(row) {
+        var box = document.createElement("div");
+        box.className = "cm-popup";
+        var title = document.createElement("div");
+        title.className = "cm-popup-title";
+        title.textContent = row[3];
+        box.appendChild(title);
+        for (var i = 0; i < labels.length; i++) {
+            var value = row[4 + i];
+            if (value === null || value === "") { continue; }
+            var line = document.createElement("div");
+            var label = document.createElement("b");
+            label.textContent = labels[i] + ": ";
+            line.appendChild(label);
+            if (labels[i] === "Source" && /^https?:\\/\\//.test(value)) {
+                var link = document.createElement("a");
+                link.href = value; link.target = "_blank"; link.rel = "noopener noreferrer";
+                link.textContent = value;
+                line.appendChild(link);
+            } else {
+                line.appendChild(document.createTextNode(value));
+            }
+            box.appendChild(line);
+        }
+        return box;
+    }
+    return function (row) {
+        var color = colors[row[2] %% colors.length];
+        var fine = row[2] < colors.length;
+        var dot = document.createElement("span");
+        dot.className = fine ? "cm-dot" : "cm-dot cm-ring";
+        dot.style.background = color;
+        dot.style.borderColor = color;
+        var icon = L.divIcon({className: "cm-event", iconSize: [14, 14], html: dot});
+        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[3], alt: row[3]});
+        marker.bindPopup(function () { return popup(row); }, {maxWidth: 360});
+        return marker;
+    };
+})()
+"""
+
+
+#: Clusters in one neutral colour, sized by count, so that colour on the map only means event type.
+CLUSTER_ICON = """
+function (cluster) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 42 : 50;
+    return L.divIcon({
+        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;border-radius:50%;'
+            + 'background:rgba(38,50,72,.82);color:#fff;font:600 12px system-ui,sans-serif;text-align:center;'
+            + 'box-shadow:0 0 0 3px rgba(38,50,72,.25)">' + count + '</div>',
+        className: "cm-cluster", iconSize: L.point(size, size)
+    });
+}
+"""
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
+    """One row per located event: [lat, lon, style, title, date, type, actors, fatalities,
+    place, placed, notes, source, dataset]. `style` is the colour index, plus len(PALETTE) for a
+    coarse place (drawn as a ring)."""
+    located = events.dropna(subset=["latitude", "longitude"])
+    color_index = {name: PALETTE.index(color) for name, color in colors.items()}
+    rows = []
+    for event in located.itertuples(index=False):
+        style = color_index.get(event.event_type, len(PALETTE) - 1)
+        if event.geo_precision not in FINE_PRECISIONS:
+            style += len(PALETTE)
+        start = event.date_start.date().isoformat()
+        end = event.date_end.date().isoformat() if pd.notna(event.date_end) else start
+        date = start if end == start else f"{start} to {end}"
+        if pd.notna(event.date_precision) and event.date_precision != "day":
+            date += f" (known to: {event.date_precision})"
+        actors = " vs ".join(a for a in (_text(event.actor1), _text(event.actor2)) if a)
+        fatalities = None
+        if pd.notna(event.fatalities):
+            fatalities = str(event.fatalities)
+            if (
+                pd.notna(event.fatalities_low)
+                and pd.notna(event.fatalities_high)
+                and (event.fatalities_low != event.fatalities_high)
+            ):
+                fatalities += f" (estimates {event.fatalities_low} to {event.fatalities_high})"
+        named = _text(event.place)
+        if pd.notna(event.place_identified_as) and event.place_identified_as != event.place:
+            named = f"{named} (identified as {event.place_identified_as})"
+        place = ", ".join(p for p in (named, _text(event.admin1), _text(event.country)) if p)
+        placed = _text(event.geo_precision) or "unknown precision"
+        if event.located_by != "source coordinates":
+            placed += f", geocoded ({event.located_by}) as {_text(event.matched_name)}"
+        kind = _text(event.sub_event_type) or _text(event.event_type) or "Event"
+        title = f"{start} · {kind} · {_text(event.place) or _text(event.country) or ''}"
+        rows.append(
+            [
+                float(event.latitude),
+                float(event.longitude),
+                style,
+                title,
+                date,
+                _text(event.event_type),
+                actors or None,
+                fatalities,
+                place,
+                placed,
+                _text(event.notes),
+                _text(event.source),
+                _text(event.dataset),
+            ]
+        )
+    return rows
+
+
+def events_layer(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets) -> folium.FeatureGroup:
+    """The located events as one clustered layer fed by data (not one folium object per event)."""
+    group = folium.FeatureGroup(name="Events")
+    callback = MARKER_CALLBACK % {"colors": json.dumps(list(PALETTE))}
+    cluster = FastMarkerCluster(
+        marker_rows(events, colors),
+        callback=callback,
+        icon_create_function=CLUSTER_ICON,
+        options={
+            "maxClusterRadius": 40,
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+            "chunkedLoading": True,
+        },
+    )
+    cluster.default_js = assets.cluster_js
+    cluster.default_css = assets.cluster_css
+    cluster.add_to(group)
+    return group

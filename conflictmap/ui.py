@@ -1,0 +1,130 @@
+"""The Streamlit glue: page set-up, cached loading, and the filters every page shares.
+
+The only module of the package that imports Streamlit. Pages call `page_setup`, `load`,
+and `sidebar_filters`, then the pure core.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from conflictmap.datasets import SHIPPED, Loaded, load_events
+from conflictmap.filters import Filters, actor_choices, choices, date_bounds, default_window
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
+from conflictmap.viewstate import filters_from_params, params_from_filters
+
+PAGES = (
+    ("dashboard.py", "Map", ":material/map:"),
+    ("pages/1_Timeline.py", "Timeline", ":material/bar_chart:"),
+    ("pages/2_Events.py", "Events", ":material/table_rows:"),
+    ("pages/3_Places.py", "Places", ":material/place:"),
+    ("pages/4_About.py", "About", ":material/info:"),
+)
+FAVICON = STATIC_DIR / "favicon.png"
+VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
+LINK_WARNINGS = "conflictmap.link_warnings"
+
+
+def page_setup(title: str) -> None:
+    # A local file: a Material icon as page_icon makes the browser fetch it from Google's servers.
+    st.set_page_config(page_title=f"{title} · conflictmap", page_icon=str(FAVICON), layout="wide")
+    with st.sidebar:
+        st.markdown("### conflictmap")
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+
+
+@st.cache_resource(show_spinner="Loading the offline gazetteer (the first start builds its index: about 15 s)…")
+def geocoder() -> OfflineGeocoder:
+    return OfflineGeocoder(load_gazetteer())
+
+
+@st.cache_resource(show_spinner="Reading and geocoding the events…")
+def load() -> Loaded:
+    """The shipped data, loaded once per server process and shared (read-only) by all sessions."""
+    return load_events(SHIPPED, geocoder())
+
+
+@st.cache_resource
+def assets() -> MapAssets:
+    return find_assets()
+
+
+def show_load_problems(loaded: Loaded) -> None:
+    """Files that could not be read, and rows set aside, stated plainly above the page."""
+    for problem in loaded.problems:
+        st.error(f"Could not read {problem}. The other data sets are loaded.", icon=":material/error:")
+    for name, rejected in loaded.rejected.items():
+        with st.expander(f"{len(rejected)} row(s) of {name} were set aside", icon=":material/warning:"):
+            st.dataframe(rejected, hide_index=True)
+            st.download_button(
+                "Download the set-aside rows (CSV)",
+                rejected.to_csv(index=False),
+                file_name=f"rejected-{name}",
+                mime="text/csv",
+                key=f"rejected-{name}",
+            )
+
+
+def _known(loaded: Loaded) -> dict[str, list[str]]:
+    events = loaded.events
+    return {"type": choices(events, "event_type"), "actor": actor_choices(events), "admin1": choices(events, "admin1")}
+
+
+def sidebar_filters(loaded: Loaded, page: str) -> Filters:
+    """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
+    (or, on a fresh session, from the link), and written back to the session and the URL."""
+    events = loaded.events
+    bounds = date_bounds(events)
+    default = Filters(*default_window(events))
+    known = _known(loaded)
+    if VIEW not in st.session_state:
+        params = {name: st.query_params.get_all(name) for name in st.query_params}
+        st.session_state[VIEW], st.session_state[LINK_WARNINGS] = filters_from_params(params, default, bounds, known)
+    view: Filters = st.session_state[VIEW]
+    keys = {name: f"{page}.{name}" for name in ("dates", "types", "actors", "admin1")}
+    seeds = {
+        "dates": (view.start, view.end),
+        "types": list(view.event_types),
+        "actors": list(view.actors),
+        "admin1": list(view.admin1),
+    }
+    for name, key in keys.items():
+        if key not in st.session_state:
+            st.session_state[key] = seeds[name]
+
+    def reset() -> None:
+        st.session_state[VIEW] = default
+        for key in keys.values():
+            st.session_state.pop(key, None)
+
+    with st.sidebar:
+        st.markdown("#### Filters")
+        if bounds[0] < bounds[1]:
+            st.slider(
+                "Dates (event start)",
+                min_value=bounds[0],
+                max_value=bounds[1],
+                format="YYYY-MM-DD",
+                key=keys["dates"],
+                help="Drag the ends, or focus a handle and use the arrow keys (one day a step).",
+            )
+        start, end = st.session_state[keys["dates"]] if bounds[0] < bounds[1] else bounds
+        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types")
+        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors")
+        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces")
+        st.button("Reset filters", on_click=reset, key=f"{page}.reset", icon=":material/restart_alt:")
+    filters = Filters(
+        start=start,
+        end=end,
+        event_types=tuple(st.session_state[keys["types"]]),
+        actors=tuple(st.session_state[keys["actors"]]),
+        admin1=tuple(st.session_state[keys["admin1"]]),
+    )
+    st.session_state[VIEW] = filters
+    st.query_params.from_dict(params_from_filters(filters))
+    for warning in st.session_state.pop(LINK_WARNINGS, []):
+        st.warning(warning, icon=":material/link_off:")
+    return filters

@@ -1,0 +1,56 @@
+"""Timeline: events and fatalities over time, by event type, for the current filters."""
+
+import altair as alt
+import streamlit as st
+
+from conflictmap import ui
+from conflictmap.filters import apply_filters, choices
+from conflictmap.mapview import type_colors
+from conflictmap.summary import PERIODS, figures, over_time, suggest_period
+
+ui.page_setup("Timeline")
+loaded = ui.load()
+ui.show_load_problems(loaded)
+filters = ui.sidebar_filters(loaded, page="timeline")
+shown = apply_filters(loaded.events, filters)
+numbers = figures(shown)
+
+st.title("Timeline")
+names = list(PERIODS)
+period = st.segmented_control("Per", names, default=suggest_period(numbers.first, numbers.last), key="timeline.period")
+period = period or "month"
+measure = st.segmented_control("Show", ["events", "fatalities"], default="events", key="timeline.measure") or "events"
+if shown.empty:
+    st.info(
+        "No events match these filters. Widen the date range or clear a filter in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+else:
+    table = over_time(shown, period)
+    colors = type_colors(choices(loaded.events, "event_type"))
+    present = [name for name in colors if name in set(table["event_type"])]
+    chart = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("period_start:T", title=f"{period.capitalize()} starting"),
+            y=alt.Y(f"{measure}:Q", title=f"{measure.capitalize()} per {period}", stack=True),
+            color=alt.Color(
+                "event_type:N",
+                title="Event type",
+                scale=alt.Scale(domain=present, range=[colors[name] for name in present]),
+            ),
+            tooltip=[
+                alt.Tooltip("period_start:T", title=period.capitalize()),
+                alt.Tooltip("event_type:N", title="Type"),
+                alt.Tooltip("events:Q", title="Events"),
+                alt.Tooltip("fatalities:Q", title="Fatalities"),
+            ],
+        )
+        .properties(height=420)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        f"{numbers.events:,} events, {numbers.fatalities:,} fatalities (best estimates) from "
+        f"{filters.start} to {filters.end}. Events are counted in the {period} they start."
+    )

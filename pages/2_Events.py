@@ -1,0 +1,42 @@
+"""Events: the filtered events as a searchable table, downloadable as CSV."""
+
+import streamlit as st
+
+from conflictmap import ui
+from conflictmap.filters import apply_filters
+from conflictmap.search import search_events
+
+ui.page_setup("Events")
+loaded = ui.load()
+ui.show_load_problems(loaded)
+filters = ui.sidebar_filters(loaded, page="events")
+shown = apply_filters(loaded.events, filters)
+
+st.title("Events")
+text = st.text_input(
+    "Search notes, actors, places and sources", key="events.search", placeholder="e.g. Fallujah, drone, Reuters"
+)
+found = search_events(shown, text)
+st.caption(
+    f"{len(found):,} of {len(shown):,} events in the filtered view" + (f" contain “{text}”" if text.strip() else "")
+)
+st.dataframe(
+    found,
+    hide_index=True,
+    height=560,
+    key="events.table",
+    column_config={
+        "date_start": st.column_config.DateColumn("Start"),
+        "date_end": st.column_config.DateColumn("End"),
+        "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
+        "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    },
+)
+st.download_button(
+    "Download these events (CSV)",
+    found.to_csv(index=False),
+    file_name="conflictmap-events.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="events.download",
+)

@@ -1,0 +1,53 @@
+"""Places: every place name in the data and how it was located; unresolved names first."""
+
+import streamlit as st
+
+from conflictmap import ui
+
+ui.page_setup("Places")
+loaded = ui.load()
+ui.show_load_problems(loaded)
+ui.sidebar_filters(loaded, page="places")
+places = loaded.places
+
+st.title("Places")
+unresolved = places[places["located_by"] == "unresolved"]
+geocoded = places[places["located_by"].isin(["gazetteer", "supplement"])]
+cols = st.columns(3)
+cols[0].metric("Place names", f"{len(places):,}")
+cols[1].metric("Geocoded offline", f"{len(geocoded):,}")
+cols[2].metric("Unresolved", f"{len(unresolved):,}")
+st.caption(
+    "Place names in the whole data set (the filters do not apply here). Events with source "
+    "coordinates keep them; the others were geocoded offline from GeoNames and the project's "
+    "curated supplement."
+)
+
+columns = {
+    "place": "Place (as the source names it)",
+    "identified_as": "Identified as",
+    "country": "Country",
+    "events": "Events",
+    "matched_name": "Matched",
+    "geo_precision": "Precision",
+    "located_by": "Located by",
+    "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
+    "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    "match_source": "Source of the coordinates",
+    "candidates": "Candidates (unresolved)",
+}
+st.subheader("Unresolved")
+if unresolved.empty:
+    st.success("Every place name in the data was located.", icon=":material/check_circle:")
+else:
+    st.dataframe(unresolved, hide_index=True, column_config=columns, key="places.unresolved")
+st.subheader("Geocoded")
+st.dataframe(geocoded, hide_index=True, column_config=columns, key="places.geocoded")
+st.subheader("With the data set's own coordinates")
+st.dataframe(
+    places[places["located_by"] == "source coordinates"],
+    hide_index=True,
+    column_config=columns,
+    height=400,
+    key="places.source",
+)

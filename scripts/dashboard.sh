@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs everything the dashboard needs, then serves it on the shipped data at
+# http://localhost:8501 (extra arguments go to `streamlit run`, e.g. --server.port 8600).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install.sh
+exec .venv/bin/streamlit run dashboard.py --server.address "${CONFLICTMAP_ADDRESS:-localhost}" "$@"

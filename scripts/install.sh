@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the dashboard needs into ./.venv and ./static/node_modules.
+#   scripts/install.sh         the app: Python packages and the map's Leaflet files
+#   scripts/install.sh --dev   also what the tests need: test packages and Debian's Chromium
+# Needs Python 3.11 with venv, and Node.js with npm (for the map assets, from the npm registry).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=false
+[ "${1:-}" = "--dev" ] && dev=true
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$python" -m venv .venv
+fi
+echo "== Python packages"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if $dev; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+fi
+
+echo "== map assets (Leaflet, markercluster, topojson, world-atlas) into static/node_modules"
+npm ci --prefix static --no-audit --no-fund --loglevel=error
+
+if $dev && ! command -v chromium >/dev/null 2>&1; then
+  echo "== Debian's chromium, for the browser tests"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+echo "== installed"
