@@ -6,14 +6,14 @@ import argparse
 import json
 import sys
 
-from conflictmap.datasets import SHIPPED, load_events
+from conflictmap.datasets import load_events, shipped
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
 
 
 def summary() -> dict:
     """What the dashboard loads: counts, date range, places and the unresolved place names."""
-    loaded = load_events(SHIPPED, OfflineGeocoder(load_gazetteer()))
+    loaded = load_events(shipped(), OfflineGeocoder(load_gazetteer()))
     events, places = loaded.events, loaded.places
     unresolved = places[places["located_by"] == "unresolved"]
     return {

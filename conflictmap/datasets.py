@@ -3,6 +3,7 @@ problem kept for the page to show."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,13 @@ class Shipped:
     read: Callable[[Path], ReadResult]
 
 
-SHIPPED = (
-    Shipped("UCDP GED", DATA_DIR / "ucdp_ged_iraq.csv", read_ucdp),
-    Shipped("News report", DATA_DIR / "report_events.csv", lambda path: read_curated(path, dataset="News report")),
-)
+def shipped(directory: Path | None = None) -> tuple[Shipped, ...]:
+    """The event files the dashboard loads, from `directory`, else $CONFLICTMAP_DATA_DIR, else data/."""
+    directory = Path(directory or os.environ.get("CONFLICTMAP_DATA_DIR") or DATA_DIR)
+    return (
+        Shipped("UCDP GED", directory / "ucdp_ged_iraq.csv", read_ucdp),
+        Shipped("News report", directory / "report_events.csv", lambda path: read_curated(path, "News report")),
+    )
 
 
 @dataclass(frozen=True)

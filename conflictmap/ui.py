@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflictmap.datasets import SHIPPED, Loaded, load_events
+from conflictmap.datasets import Loaded, load_events, shipped
 from conflictmap.filters import Filters, actor_choices, choices, date_bounds, default_window
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
@@ -44,7 +44,7 @@ def geocoder() -> OfflineGeocoder:
 @st.cache_resource(show_spinner="Reading and geocoding the events…")
 def load() -> Loaded:
     """The shipped data, loaded once per server process and shared (read-only) by all sessions."""
-    return load_events(SHIPPED, geocoder())
+    return load_events(shipped(), geocoder())
 
 
 @st.cache_resource
