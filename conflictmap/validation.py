@@ -62,12 +62,13 @@ def split_valid(
         flag(given(column) & events[column].isna(), column, "not a number")
         flag(events[column].abs() > limit, column, f"out of range (-{limit} to {limit})")
     has_coordinates = events["latitude"].notna() & events["longitude"].notna()
-    only_one = events["latitude"].notna() ^ events["longitude"].notna()
+    unparsed = (given("latitude") & events["latitude"].isna()) | (given("longitude") & events["longitude"].isna())
+    only_one = (events["latitude"].notna() ^ events["longitude"].notna()) & ~unparsed
     flag(only_one, "latitude", "latitude and longitude must both be given")
     has_place = events["place"].fillna("").str.strip().ne("") | events["place_identified_as"].fillna("").str.strip().ne(
         ""
     )
-    flag(~has_coordinates & ~only_one & ~has_place, "place", "neither coordinates nor a place name")
+    flag(~has_coordinates & ~only_one & ~unparsed & ~has_place, "place", "neither coordinates nor a place name")
     for column in ("fatalities", "fatalities_low", "fatalities_high"):
         flag(given(column) & events[column].isna(), column, "not a whole number")
         flag(events[column] < 0, column, "negative")

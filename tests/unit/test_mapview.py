@@ -1,0 +1,140 @@
+"""Map builders: markers from data, escaping, and assets that never leave the server by default."""
+
+import json
+import re
+
+import folium
+import pandas as pd
+import pytest
+from folium.plugins import FastMarkerCluster
+
+from conflictmap.mapassets import CDN_BASE, LOCAL_BASE, PACKAGES, MapAssets, find_assets
+from conflictmap.mapview import PALETTE, base_map, bounds_of, events_layer, marker_rows, type_colors
+from conflictmap.schema import conform
+
+LOCAL = MapAssets(local=True, base=LOCAL_BASE)
+HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _events(**overrides) -> pd.DataFrame:
+    row = {
+        "event_id": "e1",
+        "date_start": pd.Timestamp("2024-01-04"),
+        "date_end": pd.Timestamp("2024-01-04"),
+        "date_precision": "day",
+        "event_type": "Air strike",
+        "actor1": "A",
+        "actor2": "B",
+        "fatalities": 1,
+        "place": "Baghdad",
+        "country": "Iraq",
+        "latitude": 33.34,
+        "longitude": 44.40,
+        "geo_precision": "exact place",
+        "located_by": "gazetteer",
+        "matched_name": "Baghdad",
+        "notes": "n",
+        "source": "s",
+        "dataset": "d",
+    }
+    row.update(overrides)
+    return conform(pd.DataFrame([row]))
+
+
+def _render(events: pd.DataFrame, assets: MapAssets = LOCAL) -> str:
+    colors = type_colors(list(events["event_type"].dropna().unique()))
+    fmap = base_map(events, colors, assets)
+    events_layer(events, colors, assets).add_to(fmap)
+    return fmap.get_root().render()
+
+
+def test_one_row_per_located_event_with_its_details():
+    events = pd.concat([_events(), _events(event_id="e2", latitude=float("nan"), longitude=float("nan"))])
+    rows = marker_rows(events, type_colors(["Air strike"]))
+    assert len(rows) == 1
+    lat, lon, style, title, date, kind, actors, deaths, place, placed, notes, source, dataset = rows[0]
+    assert (lat, lon, style) == (33.34, 44.40, 0)
+    assert title == "2024-01-04 · Air strike · Baghdad" and actors == "A vs B" and deaths == "1"
+    assert (date, kind, place, notes, source, dataset) == ("2024-01-04", "Air strike", "Baghdad, Iraq", "n", "s", "d")
+    assert placed == "exact place, geocoded (gazetteer) as Baghdad"
+
+
+def test_coarse_places_are_drawn_as_rings_and_identifications_shown():
+    event = _events(geo_precision="region of a country", place="a base in western Iraq", place_identified_as="Al Asad")
+    row = marker_rows(event, type_colors(["Air strike"]))[0]
+    assert row[2] == len(PALETTE)  # colour 0, ring
+    assert row[8].startswith("a base in western Iraq (identified as Al Asad)")
+
+
+def test_fatality_estimates_and_date_ranges_are_spelled_out():
+    event = _events(
+        fatalities=8,
+        fatalities_low=5,
+        fatalities_high=12,
+        date_end=pd.Timestamp("2024-01-06"),
+        date_precision="2-6 days",
+    )
+    row = marker_rows(event, type_colors(["Air strike"]))[0]
+    assert row[7] == "8 (estimates 5 to 12)"
+    assert row[4] == "2024-01-04 to 2024-01-06 (known to: 2-6 days)"
+
+
+def test_text_from_data_cannot_break_out_of_the_script():
+    html = _render(_events(notes=HOSTILE, actor1=HOSTILE, source=HOSTILE, event_type="<b>bold</b>"))
+    assert "alert(" in html  # the text is there ...
+    assert '<script>alert("x")' not in html and "<img src=x" not in html  # ... but never as markup
+    assert "\\u003c/script\\u003e" in html
+    assert "\\u0026lt;b\\u0026gt;bold" in html  # the legend escapes type names (then tojson escapes the &)
+    assert ".innerHTML" not in html.split("cm-popup")[1]  # popups are built from text nodes
+
+
+def test_local_assets_only_in_the_rendered_map():
+    html = _render(_events())
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links and all(link.startswith(LOCAL_BASE) for link in links)
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
+
+
+def test_our_asset_names_replace_folium_plugin_declarations():
+    # Every JS/CSS link folium's MarkerCluster declares is overridden under the same name,
+    # so no CDN link of the plugin can sneak into the page.
+    cluster = events_layer(_events(), type_colors(["Air strike"]), LOCAL)._children
+    (fast,) = cluster.values()
+    assert isinstance(fast, FastMarkerCluster)
+    assert [name for name, _ in fast.default_js] == [name for name, _ in FastMarkerCluster.default_js]
+    assert [name for name, _ in fast.default_css] == [name for name, _ in FastMarkerCluster.default_css]
+    assert all(url.startswith(LOCAL_BASE) for _, url in fast.default_js + fast.default_css)
+    # and the class declarations themselves are left untouched for other users of folium
+    assert all(url.startswith("https://") for _, url in FastMarkerCluster.default_js)
+    assert all(url.startswith("https://") for _, url in folium.Map.default_js)
+
+
+def test_packages_match_the_npm_manifest():
+    from tests.conftest import ROOT
+
+    manifest = json.loads((ROOT / "static" / "package.json").read_text())
+    assert manifest["dependencies"] == PACKAGES
+
+
+def test_assets_fall_back_to_the_cdn_when_not_installed(tmp_path):
+    assets = find_assets(tmp_path)
+    assert not assets.local
+    assert assets.url("leaflet_js") == f"{CDN_BASE}leaflet@{PACKAGES['leaflet']}/dist/leaflet.js"
+    html = _render(_events(), assets)
+    assert all(link.startswith(CDN_BASE) for link in re.findall(r'(?:src|href)="([^"]+)"', html))
+
+
+def test_installed_assets_are_found():
+    from tests.conftest import ROOT
+
+    assets = find_assets(ROOT / "static")
+    assert assets.local, "run scripts/install.sh: the map assets are missing"
+
+
+@pytest.mark.parametrize(
+    ("lats", "expected"), [([], [[12.0, 25.0], [42.0, 63.0]]), ([33.0], [[33.0, 44.0], [33.0, 44.0]])]
+)
+def test_bounds(lats, expected):
+    events = conform(pd.DataFrame({"latitude": lats, "longitude": [44.0] * len(lats)}))
+    assert bounds_of(events) == expected

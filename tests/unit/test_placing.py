@@ -1,0 +1,85 @@
+"""The join of events with places: nothing dropped, nothing at 0,0, how each was placed kept."""
+
+import pandas as pd
+
+from conflictmap.datasets import Shipped, load_events
+from conflictmap.placing import place_events
+from conflictmap.readers.curated import read_curated
+from conflictmap.schema import conform
+
+ARTICLE_HEADER = "event_id,date_start,event_type,place,country,source\n"
+
+
+def _events(rows: list[dict]) -> pd.DataFrame:
+    return conform(pd.DataFrame(rows))
+
+
+def test_unresolved_places_are_kept_and_listed(geocoder):
+    events = _events(
+        [
+            {"event_id": "a", "place": "Ramadi", "country": "Iraq"},
+            {"event_id": "b", "place": "Qqqzzzx", "country": "Iraq"},
+            {
+                "event_id": "c",
+                "place": "Mosul",
+                "country": "Iraq",
+                "latitude": 36.0,
+                "longitude": 43.0,
+                "located_by": "source coordinates",
+            },
+        ]
+    )
+    placed = place_events(events, geocoder)
+    assert len(placed.events) == 3
+    by_id = placed.events.set_index("event_id")
+    assert by_id.loc["a", "located_by"] == "gazetteer" and by_id.loc["a", "matched_name"] == "Ramadi"
+    assert by_id.loc["a", "admin1"] == "Al Anbār province"  # from the gazetteer, in UCDP's spelling
+    assert by_id.loc["b", "located_by"] == "unresolved"
+    assert pd.isna(by_id.loc["b", "latitude"]) and pd.isna(by_id.loc["b", "longitude"])
+    assert (by_id.loc["c", "latitude"], by_id.loc["c", "longitude"]) == (36.0, 43.0)  # source wins
+    places = placed.places.set_index("place")
+    assert places.loc["Qqqzzzx", "located_by"] == "unresolved" and places.loc["Qqqzzzx", "events"] == 1
+    assert places.loc["Mosul", "match_source"] == "the data set's own coordinates"
+    assert not ((placed.events["latitude"] == 0) & (placed.events["longitude"] == 0)).any()
+
+
+def test_the_identification_is_geocoded_and_the_reported_name_kept(geocoder):
+    events = _events(
+        [
+            {
+                "event_id": "x",
+                "place": "a US airbase in western Iraq",
+                "place_identified_as": "Ain al-Asad Air Base",
+                "country": "Iraq",
+            }
+        ]
+    )
+    placed = place_events(events, geocoder)
+    event = placed.events.iloc[0]
+    assert event["place"] == "a US airbase in western Iraq"
+    assert event["matched_name"] == "Ain al-Asad Air Base" and event["located_by"] == "supplement"
+    assert placed.places.iloc[0]["identified_as"] == "Ain al-Asad Air Base"
+
+
+def test_a_broken_file_is_reported_and_the_others_still_load(tmp_path, geocoder):
+    good = tmp_path / "report.csv"
+    good.write_text(ARTICLE_HEADER + "r1,2024-01-04,Air strike,Baghdad,Iraq,a report\n", encoding="utf-8")
+    broken = tmp_path / "ged.csv"
+    broken.write_text("id,year\n1,2014\n", encoding="utf-8")
+    loaded = load_events(
+        (
+            Shipped("UCDP GED", broken, lambda path: read_curated(path, "x")),
+            Shipped("News report", good, lambda path: read_curated(path, "News report")),
+        ),
+        geocoder,
+    )
+    assert len(loaded.events) == 1
+    assert loaded.problems == ("ged.csv: missing column(s): event_id, date_start, event_type, place, country, source",)
+
+
+def test_shipped_data_loads_whole_and_sorted(loaded):
+    assert len(loaded.events) == 7473 + 9
+    assert loaded.problems == () and loaded.rejected == {}
+    assert loaded.events["date_start"].is_monotonic_increasing
+    assert loaded.events["event_id"].is_unique
+    assert (loaded.places["located_by"] == "unresolved").sum() == 0

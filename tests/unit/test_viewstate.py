@@ -1,0 +1,57 @@
+import datetime as dt
+
+from conflictmap.filters import Filters
+from conflictmap.viewstate import filters_from_params, params_from_filters
+
+BOUNDS = (dt.date(1989, 1, 1), dt.date(2024, 1, 23))
+DEFAULT = Filters(dt.date(2016, 11, 1), dt.date(2024, 1, 23))
+KNOWN = {
+    "type": ["State-based conflict", "One-sided violence"],
+    "actor": ["IS", "Government of Iraq"],
+    "admin1": ["Baghdād province"],
+}
+
+
+def _read(params):
+    return filters_from_params(params, DEFAULT, BOUNDS, KNOWN)
+
+
+def _as_lists(params):
+    return {name: value if isinstance(value, list) else [value] for name, value in params.items()}
+
+
+def test_round_trip_of_every_parameter():
+    view = Filters(
+        dt.date(2014, 6, 1),
+        dt.date(2014, 6, 30),
+        ("One-sided violence",),
+        ("IS", "Government of Iraq"),
+        ("Baghdād province",),
+    )
+    params = params_from_filters(view)
+    assert params["start"] == "2014-06-01" and params["type"] == ["One-sided violence"]
+    assert _read(_as_lists(params)) == (view, [])
+
+
+def test_no_parameters_give_the_default():
+    assert _read({}) == (DEFAULT, [])
+
+
+def test_a_bad_value_falls_back_with_a_warning_and_the_rest_applies():
+    filters, warnings = _read(
+        {"start": ["2014-02-30"], "end": ["2020-06-30"], "type": ["<script>alert(1)</script>"], "actor": ["IS"]}
+    )
+    assert filters.start == DEFAULT.start and filters.end == dt.date(2020, 6, 30)
+    assert filters.event_types == () and filters.actors == ("IS",)
+    assert len(warnings) == 2
+    assert "'start'" in warnings[0] and "2014-02-30" in warnings[0]
+    assert "'type'" in warnings[1] and "not in the data" in warnings[1]
+
+
+def test_out_of_range_reversed_and_huge_values():
+    filters, warnings = _read({"start": ["1900-01-01"]})
+    assert filters.start == BOUNDS[0] and "outside the data" in warnings[0]
+    filters, warnings = _read({"start": ["2020-01-01"], "end": ["2015-01-01"]})
+    assert (filters.start, filters.end) == (DEFAULT.start, DEFAULT.end) and "reversed" in warnings[0]
+    filters, warnings = _read({"type": ["x" * 10_000]})
+    assert filters.event_types == () and len(warnings[0]) < 200
