@@ -27,9 +27,14 @@ class Shipped:
     read: Callable[[Path], ReadResult]
 
 
+def events_dir() -> Path:
+    """The folder of the event files the dashboard loads: $CONFLICTMAP_DATA_DIR, else data/."""
+    return Path(os.environ.get("CONFLICTMAP_DATA_DIR") or DATA_DIR)
+
+
 def shipped(directory: Path | None = None) -> tuple[Shipped, ...]:
-    """The event files the dashboard loads, from `directory`, else $CONFLICTMAP_DATA_DIR, else data/."""
-    directory = Path(directory or os.environ.get("CONFLICTMAP_DATA_DIR") or DATA_DIR)
+    """The event files the dashboard loads from `directory` (default: `events_dir()`)."""
+    directory = Path(directory or events_dir())
     return (
         Shipped("UCDP GED", directory / "ucdp_ged_iraq.csv", read_ucdp),
         Shipped("News report", directory / "report_events.csv", lambda path: read_curated(path, "News report")),

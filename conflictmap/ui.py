@@ -6,9 +6,11 @@ and `sidebar_filters`, then the pure core.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from conflictmap.datasets import Loaded, load_events, shipped
+from conflictmap.datasets import Loaded, events_dir, load_events, shipped
 from conflictmap.filters import Filters, actor_choices, choices, date_bounds, default_window
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
@@ -41,10 +43,14 @@ def geocoder() -> OfflineGeocoder:
     return OfflineGeocoder(load_gazetteer())
 
 
-@st.cache_resource(show_spinner="Reading and geocoding the events…")
 def load() -> Loaded:
     """The shipped data, loaded once per server process and shared (read-only) by all sessions."""
-    return load_events(shipped(), geocoder())
+    return _load_from(str(events_dir()))
+
+
+@st.cache_resource(show_spinner="Reading and geocoding the events…")
+def _load_from(directory: str) -> Loaded:
+    return load_events(shipped(Path(directory)), geocoder())
 
 
 @st.cache_resource

@@ -140,3 +140,29 @@ def test_about_page_gives_the_ucdp_attribution(app):
     text = " ".join(m.value for m in app.markdown)
     assert "Sundberg, Ralph and Erik Melander (2013)" in text and "CC BY 4.0" in text
     assert "Högbladh, Stina (2019)" in text
+
+
+def test_a_broken_file_is_named_on_the_page_and_hostile_text_stays_text(tmp_path, monkeypatch):
+    (tmp_path / "ucdp_ged_iraq.csv").write_text("id,year\n1,2014\n", encoding="utf-8")
+    report = (ROOT / "data" / "report_events.csv").read_text(encoding="utf-8")
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    report += (
+        f'report:hostile,2024-01-05,2024-01-05,day,Air strike,,"{hostile.replace(chr(34), chr(34) * 2)}",,0,,,'
+        f'Baghdad,,Iraq,"{hostile.replace(chr(34), chr(34) * 2)}",src\n'
+        "report:bad,2024-02-30,,day,Air strike,,x,,0,,,Baghdad,,Iraq,,src\n"
+    )
+    (tmp_path / "report_events.csv").write_text(report, encoding="utf-8")
+    monkeypatch.setenv("CONFLICTMAP_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["start"] = "2024-01-01"
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors == ["Could not read ucdp_ged_iraq.csv: missing column(s): type_of_violence, side_a, side_b, "
+                      "where_prec, latitude, longitude, date_start, date_end, best. The other data sets are loaded."]
+    assert any("1 row(s) of report_events.csv were set aside" in e.label for e in at.expander)
+    assert at.metric[0].value == "5"  # four January events of the article and the hostile one
+    rows = marker_data(map_component(at))
+    hostile_row = next(r for r in rows if r[3].startswith("2024-01-05"))
+    assert hostile in hostile_row[6] and hostile in hostile_row[10]  # kept as text, for textContent
+    assert "<script>alert(2)" not in map_component(at)["feature_group"]  # never raw markup in the page
