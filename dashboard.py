@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap import ui
-from conflictmap.filters import apply_filters, choices
+from conflictmap.filters import apply_filters, at_point, choices
 from conflictmap.mapview import base_map, events_layer, type_colors
 from conflictmap.summary import figures
 
@@ -57,31 +57,9 @@ clicked = st_folium(
 spot = (clicked or {}).get("last_object_clicked")
 st.subheader("Selected place")
 if spot:
-    here = shown[((shown["latitude"] - spot["lat"]).abs() < 1e-6) & ((shown["longitude"] - spot["lng"]).abs() < 1e-6)]
+    here = at_point(shown, spot["lat"], spot["lng"])
     st.caption(f"{len(here)} event(s) in this view at {spot['lat']:.4f}, {spot['lng']:.4f}")
-    st.dataframe(
-        here[
-            [
-                "date_start",
-                "event_type",
-                "sub_event_type",
-                "actor1",
-                "actor2",
-                "fatalities",
-                "place",
-                "geo_precision",
-                "notes",
-                "source",
-                "dataset",
-            ]
-        ],
-        hide_index=True,
-        key="selected_events",
-        column_config={
-            "date_start": st.column_config.DateColumn("Date"),
-            "fatalities": st.column_config.NumberColumn("Fatalities"),
-        },
-    )
+    ui.event_table(here, key="selected_events")
 else:
     st.caption(
         "Click a point on the map to list every event at that place here; click a numbered cluster to zoom into it."

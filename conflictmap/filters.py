@@ -84,3 +84,9 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.admin1:
         shown = shown[_is_in(shown["admin1"], filters.admin1)]
     return shown
+
+
+def at_point(events: pd.DataFrame, latitude: float, longitude: float, tolerance: float = 1e-6) -> pd.DataFrame:
+    """All events drawn at one point of the map (a click resolves to all of them, never a guess)."""
+    near = ((events["latitude"] - latitude).abs() <= tolerance) & ((events["longitude"] - longitude).abs() <= tolerance)
+    return events[near]

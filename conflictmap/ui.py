@@ -58,6 +58,42 @@ def assets() -> MapAssets:
     return find_assets()
 
 
+#: How event tables are shown: the analyst's words for each schema column, in reading order.
+EVENT_TABLE = {
+    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
+    "date_precision": "Date known to",
+    "event_type": "Type",
+    "sub_event_type": "Sub-type",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "fatalities": st.column_config.NumberColumn("Fatalities", help="Best estimate"),
+    "fatalities_low": st.column_config.NumberColumn("Low"),
+    "fatalities_high": st.column_config.NumberColumn("High"),
+    "place": "Place (as reported)",
+    "place_identified_as": "Identified as",
+    "admin1": "Province",
+    "admin2": "District",
+    "country": "Country",
+    "geo_precision": "Place known to",
+    "located_by": "Located by",
+    "matched_name": "Geocoded as",
+    "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
+    "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    "notes": st.column_config.TextColumn("Notes", width="large"),
+    "source": st.column_config.TextColumn("Source", width="medium"),
+    "dataset": "Data set",
+    "event_id": "Event id",
+}
+
+
+def event_table(events, key: str, height: int | str = "auto") -> None:
+    """Events as a table with readable headings, in reading order."""
+    st.dataframe(
+        events, hide_index=True, column_config=EVENT_TABLE, column_order=list(EVENT_TABLE), key=key, height=height
+    )
+
+
 def show_load_problems(loaded: Loaded) -> None:
     """Files that could not be read, and rows set aside, stated plainly above the page."""
     for problem in loaded.problems:

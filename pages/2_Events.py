@@ -20,18 +20,7 @@ found = search_events(shown, text)
 st.caption(
     f"{len(found):,} of {len(shown):,} events in the filtered view" + (f" contain “{text}”" if text.strip() else "")
 )
-st.dataframe(
-    found,
-    hide_index=True,
-    height=560,
-    key="events.table",
-    column_config={
-        "date_start": st.column_config.DateColumn("Start"),
-        "date_end": st.column_config.DateColumn("End"),
-        "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
-        "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
-    },
-)
+ui.event_table(found, key="events.table", height=560)
 st.download_button(
     "Download these events (CSV)",
     found.to_csv(index=False),

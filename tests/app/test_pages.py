@@ -158,8 +158,10 @@ def test_a_broken_file_is_named_on_the_page_and_hostile_text_stays_text(tmp_path
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert errors == ["Could not read ucdp_ged_iraq.csv: missing column(s): type_of_violence, side_a, side_b, "
-                      "where_prec, latitude, longitude, date_start, date_end, best. The other data sets are loaded."]
+    assert errors == [
+        "Could not read ucdp_ged_iraq.csv: missing column(s): type_of_violence, side_a, side_b, "
+        "where_prec, latitude, longitude, date_start, date_end, best. The other data sets are loaded."
+    ]
     assert any("1 row(s) of report_events.csv were set aside" in e.label for e in at.expander)
     assert at.metric[0].value == "5"  # four January events of the article and the hostile one
     rows = marker_data(map_component(at))

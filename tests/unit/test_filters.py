@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conflictmap.filters import UNKNOWN, Filters, apply_filters, choices, date_bounds, default_window, window
+from conflictmap.filters import UNKNOWN, Filters, apply_filters, at_point, choices, date_bounds, default_window, window
 from conflictmap.summary import figures, over_time, suggest_period
 
 
@@ -78,3 +78,10 @@ def test_figures_and_counts_over_time(loaded):
 def test_suggested_period(days, period):
     first = pd.Timestamp("2000-01-01")
     assert suggest_period(first, first + pd.Timedelta(days=days)) == period
+
+
+def test_a_point_resolves_to_every_event_there(loaded):
+    baghdad = at_point(loaded.events, 33.340582, 44.400876)  # UCDP's "Baghdād city"
+    assert len(baghdad) > 1000
+    assert set(baghdad["place"]) >= {"Baghdād city"}
+    assert at_point(loaded.events, 0.0, 0.0).empty
