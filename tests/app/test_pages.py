@@ -168,3 +168,11 @@ def test_a_broken_file_is_named_on_the_page_and_hostile_text_stays_text(tmp_path
     hostile_row = next(r for r in rows if r[3].startswith("2024-01-05"))
     assert hostile in hostile_row[6] and hostile in hostile_row[10]  # kept as text, for textContent
     assert "<script>alert(2)" not in map_component(at)["feature_group"]  # never raw markup in the page
+
+
+def test_online_tiles_are_off_until_chosen(app):
+    app.run()
+    assert "openstreetmap" not in map_component(app)["script"]
+    app.toggle(key="online_tiles").set_value(True).run()
+    assert "tile.openstreetmap.org" in map_component(app)["script"]
+    assert not app.exception
