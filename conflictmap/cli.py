@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 
+from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, shipped
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
@@ -36,9 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conflictmap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("summary", help="print a JSON summary of the data the dashboard loads")
+    commands.add_parser("hash-password", help="read a password (not echoed) and print its hash for the secrets")
     args = parser.parse_args(argv)
     if args.command == "summary":
         print(json.dumps(summary(), indent=2, ensure_ascii=False))
+    elif args.command == "hash-password":
+        print(hash_password(getpass.getpass("Shared password: ")))
     return 0
 
 
