@@ -14,7 +14,13 @@ from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 #: npm package -> version; must match static/package.json.
-PACKAGES = {"leaflet": "1.9.3", "leaflet.markercluster": "1.5.3", "topojson-client": "3.1.0", "world-atlas": "2.0.2"}
+PACKAGES = {
+    "leaflet": "1.9.3",
+    "leaflet.heat": "0.2.0",
+    "leaflet.markercluster": "1.5.3",
+    "topojson-client": "3.1.0",
+    "world-atlas": "2.0.2",
+}
 #: Relative to the map's iframe (/component/...), so it also works under --server.baseUrlPath.
 LOCAL_BASE = "../../app/static/node_modules/"
 CDN_BASE = "https://cdn.jsdelivr.net/npm/"
@@ -26,6 +32,7 @@ FILES = {
     "markercluster_css": ("leaflet.markercluster", "dist/MarkerCluster.css"),
     "markercluster_default_css": ("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
     "topojson_js": ("topojson-client", "dist/topojson-client.min.js"),
+    "heat_js": ("leaflet.heat", "dist/leaflet-heat.js"),
     "countries": ("world-atlas", "countries-50m.json"),
 }
 
@@ -54,6 +61,10 @@ class MapAssets:
     @property
     def cluster_js(self) -> list[tuple[str, str]]:
         return [("markerclusterjs", self.url("markercluster_js"))]
+
+    @property
+    def heat_js(self) -> list[tuple[str, str]]:
+        return [("leaflet_heat", self.url("heat_js"))]
 
     @property
     def cluster_css(self) -> list[tuple[str, str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from conflictmap.schema import EVENT_COLUMNS
+
 DATASET = "SYNTHETIC (benchmark)"
 #: (name, latitude, longitude, weight): cities where synthetic violence clusters.
 CITIES = (
@@ -98,4 +100,8 @@ def synthetic_events(count: int, seed: int = 1, start: str = "2000-01-01", end: 
             "dataset": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), [DATASET]),
         }
     )
-    return events
+    for column in EVENT_COLUMNS:
+        if column not in events:
+            events[column] = pd.Categorical.from_codes(np.full(count, -1, dtype=np.int8), ["-"])
+    events["located_by"] = pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["source coordinates"])
+    return events[list(EVENT_COLUMNS)]

@@ -1,0 +1,108 @@
+"""Event layers: the mode follows the payload budget; each mode's data round-trips."""
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conflictmap.layers import (
+    CELL_LIMIT,
+    Plan,
+    cell_size_for,
+    cells,
+    events_layer,
+    in_cell,
+    plan,
+    point_arrays,
+    script_json,
+)
+from conflictmap.mapassets import LOCAL_BASE, MapAssets
+from conflictmap.mapview import PALETTE, base_map, type_colors
+from conflictmap.synthetic import synthetic_events
+
+LOCAL = MapAssets(local=True, base=LOCAL_BASE)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    events = synthetic_events(120_000, seed=7)
+    events["geo_precision"] = events["geo_precision"].astype("string")
+    return events
+
+
+def _render(events, heat=False, limits=(2_000, 50_000)):
+    colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().unique()))
+    fmap = base_map(events, colors, LOCAL)
+    layer = events_layer(events, colors, LOCAL, heat=heat, limits=limits)
+    layer.group.add_to(fmap)
+    return layer, fmap.get_root().render()
+
+
+@pytest.mark.parametrize(("count", "mode"), [(0, "markers"), (2_000, "markers"), (2_001, "points"),
+                                             (50_000, "points"), (50_001, "cells")])
+def test_the_mode_follows_the_budget(count, mode):
+    chosen = plan(count)
+    assert isinstance(chosen, Plan) and chosen.mode == mode and f"{count:,}" in chosen.reason
+
+
+def test_script_json_cannot_close_the_script():
+    text = script_json(["</script><img src=x onerror=alert(1)>", "a & b"])
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert text == '["\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e","a \\u0026 b"]'
+
+
+def test_points_round_trip_through_base64(synthetic):
+    sample = synthetic.head(1000)
+    arrays = point_arrays(sample, type_colors(list(sample["event_type"].cat.categories)))
+    xy = np.frombuffer(base64.b64decode(arrays["coordinates"]), dtype="<i4").reshape(-1, 2) / 1e5
+    assert arrays["count"] == 1000
+    assert np.allclose(xy[:, 0], sample["latitude"], atol=1e-5) and np.allclose(xy[:, 1], sample["longitude"], atol=1e-5)
+    style = np.frombuffer(base64.b64decode(arrays["styles"]), dtype=np.int8)
+    assert set(style) <= set(range(len(PALETTE)))  # all synthetic places are exact: filled dots
+
+
+def test_cells_count_every_event_once(synthetic):
+    colors = type_colors(list(synthetic["event_type"].cat.categories))
+    size = cell_size_for(synthetic)
+    table = cells(synthetic, size, colors)
+    assert len(table) <= CELL_LIMIT
+    assert table["events"].sum() == len(synthetic)
+    assert table["fatalities"].sum() == synthetic["fatalities"].sum()
+    busiest = table.sort_values("events").iloc[-1]
+    inside = in_cell(synthetic, busiest["latitude"], busiest["longitude"], size)
+    assert len(inside) == busiest["events"]
+    main = pd.Series(inside["event_type"]).astype("string").map(lambda t: PALETTE.index(colors[t])).mode()
+    assert busiest["main_type"] in set(main)
+
+
+def test_cells_get_coarser_until_few_enough(synthetic):
+    assert cell_size_for(synthetic, limit=100) > cell_size_for(synthetic, limit=CELL_LIMIT)
+
+
+@pytest.mark.parametrize(("count", "marker", "needle"), [(500, "EventMarkers", "var rows = "),
+                                                           (5_000, "EventMarkers", "decode("),
+                                                           (60_000, "EventCells", "circleMarker")])
+def test_each_mode_draws_one_layer_with_local_assets(synthetic, count, marker, needle):
+    layer, html = _render(synthetic.head(count))
+    assert needle in html
+    assert len(re.findall(r"var event_(markers|cells)_\w+ = \(function", html)) == 1
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links and all(link.startswith(LOCAL_BASE) for link in links)
+
+
+def test_the_heatmap_is_a_layer_on_request(synthetic):
+    _, plain = _render(synthetic.head(60_000))
+    layer, heat = _render(synthetic.head(60_000), heat=True)
+    assert "L.heatLayer" not in plain and "L.heatLayer" in heat
+    assert f"{LOCAL_BASE}leaflet.heat/dist/leaflet-heat.js" in heat
+    assert layer.plan.mode == "cells" and layer.cell_size is not None
+
+
+def test_payload_stays_within_budget_at_a_million_events():
+    events = synthetic_events(1_000_000, seed=3)
+    events["geo_precision"] = events["geo_precision"].astype("string")
+    layer, html = _render(events)
+    assert layer.plan.mode == "cells"
+    assert len(html.encode()) < 1_500_000
