@@ -1,0 +1,31 @@
+"""Every page loads in Chromium without an exception and shows what it is for."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    # path, title, an element the page must draw
+    ("/", "Conflict events", '[data-testid="stCustomComponentV1"]'),
+    ("/Timeline", "Timeline", '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'),
+    ("/Events", "Events", '[data-testid="stDataFrame"]'),
+    ("/Places", "Places", '[data-testid="stDataFrame"]'),
+    ("/About", "About conflictmap", '[data-testid="stAlertContentSuccess"]'),
+]
+
+
+@pytest.mark.parametrize(("path", "title", "content"), PAGES, ids=[title for _, title, _ in PAGES])
+def test_page_loads(app, path, title, content):
+    app.goto(path)  # returns once the script run is over
+    expect(app.page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(app.page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    expect(app.page.locator('[data-testid="stAlertContentWarning"]')).to_have_count(0)
+    expect(app.heading()).to_have_text(title)
+    expect(app.page.locator('[data-testid="stMain"]').locator(content).first).to_be_visible()
+    # A deep link keeps its page and gets the view's dates written into its address.
+    assert app.page.url.split("?")[0] == app.server.url + path
+    assert set(app.query()) == {"start", "end"}
+    app.assert_only_local_requests()
