@@ -4,20 +4,26 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap import ui
-from conflictmap.filters import apply_filters, at_point, choices
-from conflictmap.mapview import base_map, events_layer, type_colors
+from conflictmap.filters import apply_filters, at_point, choices, in_bounds
+from conflictmap.layers import POINT_LIMIT, events_layer, in_cell, nearest_cell
+from conflictmap.mapview import base_map, type_colors
 from conflictmap.summary import figures
 
 ui.page_setup("Map")
 loaded = ui.load()
 ui.show_load_problems(loaded)
 filters = ui.sidebar_filters(loaded, page="map")
-online_tiles = st.sidebar.toggle(
-    "Online map tiles (OpenStreetMap)",
-    key="online_tiles",
-    help="Off by default: the map then needs no internet. On, the browser loads street-map tiles "
-    "from openstreetmap.org; without internet the country outlines still show.",
-)
+with st.sidebar:
+    st.markdown("#### Map")
+    online_tiles = st.toggle(
+        "Online map tiles (OpenStreetMap)",
+        key="online_tiles",
+        help="Off by default: the map then needs no internet. On, the browser loads street-map tiles "
+        "from openstreetmap.org; without internet the country outlines still show.",
+    )
+    heat = st.toggle(
+        "Heatmap of counted cells", key="heatmap", help="Shown when there are too many events to draw one by one."
+    )
 
 st.title("Conflict events")
 shown = apply_filters(loaded.events, filters)
@@ -43,22 +49,38 @@ if shown.empty:
         icon=":material/filter_alt_off:",
     )
 
+# Beyond POINT_LIMIT the map follows the view: zooming in draws the events in view one by one.
+follow_view = len(shown) > POINT_LIMIT
+view = st.session_state.get("map.bounds") if follow_view else None
+drawn = in_bounds(shown, view) if view else shown
 colors = type_colors(choices(loaded.events, "event_type"))
+layer = events_layer(drawn, colors, ui.assets(), heat=heat)
 fmap = base_map(loaded.events, colors, ui.assets(), online_tiles=online_tiles)
-clicked = st_folium(
+returned = st_folium(
     fmap,
-    feature_group_to_add=events_layer(shown, colors, ui.assets()),
-    height=620,
+    feature_group_to_add=layer.group,
+    height=560,
     use_container_width=True,
-    returned_objects=["last_object_clicked"],
+    returned_objects=["last_object_clicked", "bounds"] if follow_view else ["last_object_clicked"],
     key="map",
 )
+st.caption(layer.plan.reason + (" Only the events in and around the current view are drawn." if view else ""))
+returned = returned or {}
+if follow_view and returned.get("bounds") and returned["bounds"] != view:
+    st.session_state["map.bounds"] = returned["bounds"]
+    st.rerun()
 
-spot = (clicked or {}).get("last_object_clicked")
+spot = returned.get("last_object_clicked")
 st.subheader("Selected place")
-if spot:
+if spot and layer.plan.mode == "cells":
+    cell = nearest_cell(layer.cells, spot["lat"], spot["lng"])
+    here = in_cell(drawn, cell["latitude"], cell["longitude"], layer.cell_size) if cell is not None else drawn.iloc[0:0]
+    st.caption(f"{len(here):,} event(s) in the {layer.cell_size}° cell around {spot['lat']:.4f}, {spot['lng']:.4f}")
+    ui.event_table(here.head(5_000), key="selected_events")
+elif spot:
     here = at_point(shown, spot["lat"], spot["lng"])
-    st.caption(f"{len(here)} event(s) in this view at {spot['lat']:.4f}, {spot['lng']:.4f}")
+    lat, lng = (here["latitude"].iloc[0], here["longitude"].iloc[0]) if len(here) else (spot["lat"], spot["lng"])
+    st.caption(f"{len(here)} event(s) in this view at {lat:.4f}, {lng:.4f}")
     ui.event_table(here, key="selected_events")
 else:
     st.caption(

@@ -86,7 +86,29 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return shown
 
 
-def at_point(events: pd.DataFrame, latitude: float, longitude: float, tolerance: float = 1e-6) -> pd.DataFrame:
-    """All events drawn at one point of the map (a click resolves to all of them, never a guess)."""
-    near = ((events["latitude"] - latitude).abs() <= tolerance) & ((events["longitude"] - longitude).abs() <= tolerance)
-    return events[near]
+def at_point(events: pd.DataFrame, latitude: float, longitude: float, within: float = 0.002) -> pd.DataFrame:
+    """All events at the located point nearest to a click, if one lies within `within` degrees.
+
+    A click resolves to every event at that point, never a guessed single row. The nearest point
+    is searched because a marker fanned out from a crowded point (Leaflet's "spiderfy") reports
+    where it was drawn, a few metres from its place.
+    """
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    if located.empty:
+        return located
+    lat, lon = located["latitude"].to_numpy(dtype=float), located["longitude"].to_numpy(dtype=float)
+    distance = np.hypot(lat - latitude, lon - longitude)
+    nearest = int(np.argmin(distance))
+    if distance[nearest] > within:
+        return located.iloc[0:0]
+    return located[(lat == lat[nearest]) & (lon == lon[nearest])]
+
+
+def in_bounds(events: pd.DataFrame, bounds: dict, pad: float = 0.1) -> pd.DataFrame:
+    """Events inside the map's visible bounds (as streamlit-folium returns them), padded by a
+    share of the view on each side so that a small pan does not empty the edges."""
+    south, west = bounds["_southWest"]["lat"], bounds["_southWest"]["lng"]
+    north, east = bounds["_northEast"]["lat"], bounds["_northEast"]["lng"]
+    dlat, dlon = (north - south) * pad, (east - west) * pad
+    lat, lon = events["latitude"], events["longitude"]
+    return events[(lat >= south - dlat) & (lat <= north + dlat) & (lon >= west - dlon) & (lon <= east + dlon)]

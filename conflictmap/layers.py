@@ -1,10 +1,11 @@
 """Event layers for the map, chosen by a payload budget.
 
-| mode | when | what the browser gets |
-|---|---|---|
-| markers | up to MARKER_LIMIT located events | one clustered marker per event, with a full popup (text rows as JSON) |
-| points | up to POINT_LIMIT | one clustered marker per event from binary arrays (base64), details listed under the map on click |
-| cells | beyond | events counted in pandas into square cells, one circle per cell (count, fatalities, main type), heatmap optional |
+- markers, up to MARKER_LIMIT located events: one clustered marker per event with a full popup
+  (text rows as JSON);
+- points, up to POINT_LIMIT: one clustered marker per event from binary arrays (base64); a click
+  lists the event's details under the map;
+- cells, beyond: events counted in pandas into square cells, one circle per cell (count,
+  fatalities, main type), with an optional heatmap.
 
 Every mode is one Leaflet layer fed by data, never one folium object per event. Data reach the
 page as JSON escaped for a `<script>` element (`<`, `>`, `&` as \\u escapes) or as base64, and text
@@ -396,6 +397,7 @@ class Layer:
     group: folium.FeatureGroup
     plan: Plan
     cell_size: float | None = None
+    cells: pd.DataFrame | None = None
 
 
 def events_layer(
@@ -409,16 +411,25 @@ def events_layer(
     group = folium.FeatureGroup(name="Events")
     located = _located(events)
     chosen = plan(len(located), limits)
-    size = None
+    size = table = None
     if chosen.mode == "cells":
         size = cell_size_for(located)
+        table = cells(located, size, colors)
         if heat:
             _HeatAssets(assets).add_to(group)
-        EventCells(cells(located, size, colors), size, heat).add_to(group)
+        EventCells(table, size, heat).add_to(group)
     else:
         _ClusterAssets(assets).add_to(group)
         if chosen.mode == "markers":
             EventMarkers(rows=marker_rows(located, colors)).add_to(group)
         else:
             EventMarkers(points=point_arrays(located, colors)).add_to(group)
-    return Layer(group=group, plan=chosen, cell_size=size)
+    return Layer(group=group, plan=chosen, cell_size=size, cells=table)
+
+
+def nearest_cell(table: pd.DataFrame, latitude: float, longitude: float) -> pd.Series | None:
+    """The cell whose centre is nearest a click (a circle may reach beyond its square)."""
+    if table is None or table.empty:
+        return None
+    distance = np.hypot(table["latitude"] - latitude, table["longitude"] - longitude)
+    return table.loc[distance.idxmin()]

@@ -2,22 +2,17 @@
 
 The base map (outlines, legend, initial view) depends only on the whole data set, so it is
 identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
-the filters, are one `FeatureGroup` passed to `st_folium(feature_group_to_add=...)`.
-
-Event text reaches the browser only as JSON data (folium's `tojson`, which escapes `<`, `>` and
-`&`) and is put on the page with `textContent`, never as HTML, so a note holding `<script>` shows
-as text and runs nothing.
+the filters, are one layer (see `conflictmap.layers`) passed to
+`st_folium(feature_group_to_add=...)`.
 """
 
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
-from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from conflictmap.mapassets import MapAssets
@@ -97,6 +92,9 @@ class MapStyles(MacroElement):
         .cm-legend b { display: block; margin-bottom: 2px; }
         .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                        margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
+        .cm-cluster-count { border-radius: 50%; background: rgba(38, 50, 72, .82); color: #fff;
+                            font: 600 12px system-ui, sans-serif; text-align: center;
+                            box-shadow: 0 0 0 3px rgba(38, 50, 72, .25); }
         .cm-popup { font: 13px/1.4 system-ui, sans-serif; }
         .cm-popup-title { font-weight: 600; margin-bottom: 4px; }
         .cm-popup b { font-weight: 600; color: #444; }
@@ -170,145 +168,3 @@ def base_map(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets, on
     Legend(colors).add_to(fmap)
     fmap.fit_bounds(bounds, padding=(20, 20))
     return fmap
-
-
-#: Builds one marker from a data row; the popup is made of text nodes only.
-MARKER_CALLBACK = """
-(function () {
-    var colors = %(colors)s;
-    var labels = ["Date", "Type", "Actors", "Fatalities", "Place", "Placed", "Notes", "Source", "Data set"];
-    function popup(row) {
-        var box = document.createElement("div");
-        box.className = "cm-popup";
-        var title = document.createElement("div");
-        title.className = "cm-popup-title";
-        title.textContent = row[3];
-        box.appendChild(title);
-        for (var i = 0; i < labels.length; i++) {
-            var value = row[4 + i];
-            if (value === null || value === "") { continue; }
-            var line = document.createElement("div");
-            var label = document.createElement("b");
-            label.textContent = labels[i] + ": ";
-            line.appendChild(label);
-            if (labels[i] === "Source" && /^https?:\\/\\//.test(value)) {
-                var link = document.createElement("a");
-                link.href = value; link.target = "_blank"; link.rel = "noopener noreferrer";
-                link.textContent = value;
-                line.appendChild(link);
-            } else {
-                line.appendChild(document.createTextNode(value));
-            }
-            box.appendChild(line);
-        }
-        return box;
-    }
-    return function (row) {
-        var color = colors[row[2] %% colors.length];
-        var fine = row[2] < colors.length;
-        var dot = document.createElement("span");
-        dot.className = fine ? "cm-dot" : "cm-dot cm-ring";
-        dot.style.background = color;
-        dot.style.borderColor = color;
-        var icon = L.divIcon({className: "cm-event", iconSize: [14, 14], html: dot});
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[3], alt: row[3]});
-        marker.bindPopup(function () { return popup(row); }, {maxWidth: 360});
-        return marker;
-    };
-})()
-"""
-
-
-#: Clusters in one neutral colour, sized by count, so that colour on the map only means event type.
-CLUSTER_ICON = """
-function (cluster) {
-    var count = cluster.getChildCount();
-    var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 42 : 50;
-    return L.divIcon({
-        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;border-radius:50%;'
-            + 'background:rgba(38,50,72,.82);color:#fff;font:600 12px system-ui,sans-serif;text-align:center;'
-            + 'box-shadow:0 0 0 3px rgba(38,50,72,.25)">' + count + '</div>',
-        className: "cm-cluster", iconSize: L.point(size, size)
-    });
-}
-"""
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
-    """One row per located event: [lat, lon, style, title, date, type, actors, fatalities,
-    place, placed, notes, source, dataset]. `style` is the colour index, plus len(PALETTE) for a
-    coarse place (drawn as a ring)."""
-    located = events.dropna(subset=["latitude", "longitude"])
-    color_index = {name: PALETTE.index(color) for name, color in colors.items()}
-    rows = []
-    for event in located.itertuples(index=False):
-        style = color_index.get(event.event_type, len(PALETTE) - 1)
-        if event.geo_precision not in FINE_PRECISIONS:
-            style += len(PALETTE)
-        start = event.date_start.date().isoformat()
-        end = event.date_end.date().isoformat() if pd.notna(event.date_end) else start
-        date = start if end == start else f"{start} to {end}"
-        if pd.notna(event.date_precision) and event.date_precision != "day":
-            date += f" (known to: {event.date_precision})"
-        actors = " vs ".join(a for a in (_text(event.actor1), _text(event.actor2)) if a)
-        fatalities = None
-        if pd.notna(event.fatalities):
-            fatalities = str(event.fatalities)
-            if (
-                pd.notna(event.fatalities_low)
-                and pd.notna(event.fatalities_high)
-                and (event.fatalities_low != event.fatalities_high)
-            ):
-                fatalities += f" (estimates {event.fatalities_low} to {event.fatalities_high})"
-        named = _text(event.place)
-        if pd.notna(event.place_identified_as) and event.place_identified_as != event.place:
-            named = f"{named} (identified as {event.place_identified_as})"
-        place = ", ".join(p for p in (named, _text(event.admin1), _text(event.country)) if p)
-        placed = _text(event.geo_precision) or "unknown precision"
-        if event.located_by != "source coordinates":
-            placed += f", geocoded ({event.located_by}) as {_text(event.matched_name)}"
-        kind = _text(event.sub_event_type) or _text(event.event_type) or "Event"
-        title = f"{start} · {kind} · {_text(event.place) or _text(event.country) or ''}"
-        rows.append(
-            [
-                float(event.latitude),
-                float(event.longitude),
-                style,
-                title,
-                date,
-                _text(event.event_type),
-                actors or None,
-                fatalities,
-                place,
-                placed,
-                _text(event.notes),
-                _text(event.source),
-                _text(event.dataset),
-            ]
-        )
-    return rows
-
-
-def events_layer(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets) -> folium.FeatureGroup:
-    """The located events as one clustered layer fed by data (not one folium object per event)."""
-    group = folium.FeatureGroup(name="Events")
-    callback = MARKER_CALLBACK % {"colors": json.dumps(list(PALETTE))}
-    cluster = FastMarkerCluster(
-        marker_rows(events, colors),
-        callback=callback,
-        icon_create_function=CLUSTER_ICON,
-        options={
-            "maxClusterRadius": 40,
-            "spiderfyOnMaxZoom": True,
-            "showCoverageOnHover": False,
-            "chunkedLoading": True,
-        },
-    )
-    cluster.default_js = assets.cluster_js
-    cluster.default_css = assets.cluster_css
-    cluster.add_to(group)
-    return group

@@ -128,9 +128,4 @@ def test_clicking_a_fanned_out_event_lists_the_events_at_its_place(app, referenc
     expect(app.map.locator(".cm-popup")).to_be_visible()
     caption = app.page.get_by_text("event(s) in this view at")
     expect(caption).to_be_visible()
-    if caption.inner_text().startswith("0 event(s)"):
-        pytest.xfail(
-            "app bug: a fanned-out (spiderfied) marker reports its spider-leg position, which dashboard.py "
-            "matches against the events' places exactly, so the 'Selected place' list is empty"
-        )
     assert caption.inner_text() == f"{count} event(s) in this view at {lat:.4f}, {lng:.4f}"

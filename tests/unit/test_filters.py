@@ -3,7 +3,17 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conflictmap.filters import UNKNOWN, Filters, apply_filters, at_point, choices, date_bounds, default_window, window
+from conflictmap.filters import (
+    UNKNOWN,
+    Filters,
+    apply_filters,
+    at_point,
+    choices,
+    date_bounds,
+    default_window,
+    in_bounds,
+    window,
+)
 from conflictmap.summary import figures, over_time, suggest_period
 
 
@@ -85,3 +95,13 @@ def test_a_point_resolves_to_every_event_there(loaded):
     assert len(baghdad) > 1000
     assert set(baghdad["place"]) >= {"Baghdād city"}
     assert at_point(loaded.events, 0.0, 0.0).empty
+    # a marker fanned out from a crowded point reports where it was drawn, a few metres away
+    fanned = at_point(loaded.events, 33.340582 + 0.0003, 44.400876 - 0.0002)
+    assert len(fanned) == len(baghdad)
+
+
+def test_events_in_the_map_view(loaded):
+    bounds = {"_southWest": {"lat": 33.0, "lng": 44.0}, "_northEast": {"lat": 34.0, "lng": 45.0}}
+    inside = in_bounds(loaded.events, bounds, pad=0)
+    assert inside["latitude"].between(33, 34).all() and inside["longitude"].between(44, 45).all()
+    assert len(in_bounds(loaded.events, bounds, pad=0.5)) > len(inside)

@@ -40,8 +40,9 @@ def _render(events, heat=False, limits=(2_000, 50_000)):
     return layer, fmap.get_root().render()
 
 
-@pytest.mark.parametrize(("count", "mode"), [(0, "markers"), (2_000, "markers"), (2_001, "points"),
-                                             (50_000, "points"), (50_001, "cells")])
+@pytest.mark.parametrize(
+    ("count", "mode"), [(0, "markers"), (2_000, "markers"), (2_001, "points"), (50_000, "points"), (50_001, "cells")]
+)
 def test_the_mode_follows_the_budget(count, mode):
     chosen = plan(count)
     assert isinstance(chosen, Plan) and chosen.mode == mode and f"{count:,}" in chosen.reason
@@ -58,7 +59,9 @@ def test_points_round_trip_through_base64(synthetic):
     arrays = point_arrays(sample, type_colors(list(sample["event_type"].cat.categories)))
     xy = np.frombuffer(base64.b64decode(arrays["coordinates"]), dtype="<i4").reshape(-1, 2) / 1e5
     assert arrays["count"] == 1000
-    assert np.allclose(xy[:, 0], sample["latitude"], atol=1e-5) and np.allclose(xy[:, 1], sample["longitude"], atol=1e-5)
+    assert np.allclose(xy[:, 0], sample["latitude"], atol=1e-5) and np.allclose(
+        xy[:, 1], sample["longitude"], atol=1e-5
+    )
     style = np.frombuffer(base64.b64decode(arrays["styles"]), dtype=np.int8)
     assert set(style) <= set(range(len(PALETTE)))  # all synthetic places are exact: filled dots
 
@@ -81,13 +84,16 @@ def test_cells_get_coarser_until_few_enough(synthetic):
     assert cell_size_for(synthetic, limit=100) > cell_size_for(synthetic, limit=CELL_LIMIT)
 
 
-@pytest.mark.parametrize(("count", "marker", "needle"), [(500, "EventMarkers", "var rows = "),
-                                                           (5_000, "EventMarkers", "decode("),
-                                                           (60_000, "EventCells", "circleMarker")])
+@pytest.mark.parametrize(
+    ("count", "marker", "needle"),
+    [(500, "EventMarkers", "var rows = "), (5_000, "EventMarkers", "decode("), (60_000, "EventCells", "circleMarker")],
+)
 def test_each_mode_draws_one_layer_with_local_assets(synthetic, count, marker, needle):
     layer, html = _render(synthetic.head(count))
     assert needle in html
     assert len(re.findall(r"var event_(markers|cells)_\w+ = \(function", html)) == 1
+    assert f"var {'event_markers' if marker == 'EventMarkers' else 'event_cells'}_" in html
+    assert layer.plan.mode == {500: "markers", 5_000: "points", 60_000: "cells"}[count]
     links = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert links and all(link.startswith(LOCAL_BASE) for link in links)
 

@@ -6,10 +6,11 @@ import re
 import folium
 import pandas as pd
 import pytest
-from folium.plugins import FastMarkerCluster
+from folium.plugins import MarkerCluster
 
+from conflictmap.layers import _ClusterAssets, events_layer, marker_rows
 from conflictmap.mapassets import CDN_BASE, LOCAL_BASE, PACKAGES, MapAssets, find_assets
-from conflictmap.mapview import PALETTE, base_map, bounds_of, events_layer, marker_rows, type_colors
+from conflictmap.mapview import PALETTE, base_map, bounds_of, type_colors
 from conflictmap.schema import conform
 
 LOCAL = MapAssets(local=True, base=LOCAL_BASE)
@@ -44,7 +45,7 @@ def _events(**overrides) -> pd.DataFrame:
 def _render(events: pd.DataFrame, assets: MapAssets = LOCAL) -> str:
     colors = type_colors(list(events["event_type"].dropna().unique()))
     fmap = base_map(events, colors, assets)
-    events_layer(events, colors, assets).add_to(fmap)
+    events_layer(events, colors, assets).group.add_to(fmap)
     return fmap.get_root().render()
 
 
@@ -85,7 +86,7 @@ def test_text_from_data_cannot_break_out_of_the_script():
     assert '<script>alert("x")' not in html and "<img src=x" not in html  # ... but never as markup
     assert "\\u003c/script\\u003e" in html
     assert "\\u0026lt;b\\u0026gt;bold" in html  # the legend escapes type names (then tojson escapes the &)
-    assert ".innerHTML" not in html.split("cm-popup")[1]  # popups are built from text nodes
+    assert ".innerHTML" not in html.split("function popup")[1].split("function clusterIcon")[0]  # text nodes only
 
 
 def test_local_assets_only_in_the_rendered_map():
@@ -96,17 +97,16 @@ def test_local_assets_only_in_the_rendered_map():
     assert "https://" not in html
 
 
-def test_our_asset_names_replace_folium_plugin_declarations():
-    # Every JS/CSS link folium's MarkerCluster declares is overridden under the same name,
-    # so no CDN link of the plugin can sneak into the page.
-    cluster = events_layer(_events(), type_colors(["Air strike"]), LOCAL)._children
-    (fast,) = cluster.values()
-    assert isinstance(fast, FastMarkerCluster)
-    assert [name for name, _ in fast.default_js] == [name for name, _ in FastMarkerCluster.default_js]
-    assert [name for name, _ in fast.default_css] == [name for name, _ in FastMarkerCluster.default_css]
-    assert all(url.startswith(LOCAL_BASE) for _, url in fast.default_js + fast.default_css)
+def test_our_asset_names_match_folium_plugin_declarations():
+    # The cluster plugin's files are declared under the names folium's MarkerCluster uses, so a
+    # folium plugin on the same map cannot add a second (CDN) copy of them.
+    group = events_layer(_events(), type_colors(["Air strike"]), LOCAL).group
+    (declared,) = [child for child in group._children.values() if isinstance(child, _ClusterAssets)]
+    assert [name for name, _ in declared.default_js] == [name for name, _ in MarkerCluster.default_js]
+    assert [name for name, _ in declared.default_css] == [name for name, _ in MarkerCluster.default_css]
+    assert all(url.startswith(LOCAL_BASE) for _, url in declared.default_js + declared.default_css)
     # and the class declarations themselves are left untouched for other users of folium
-    assert all(url.startswith("https://") for _, url in FastMarkerCluster.default_js)
+    assert all(url.startswith("https://") for _, url in MarkerCluster.default_js)
     assert all(url.startswith("https://") for _, url in folium.Map.default_js)
 
 
