@@ -34,7 +34,7 @@ cols[1].metric("Fatalities (best estimate)", f"{numbers.fatalities:,}")
 cols[2].metric("Places", f"{numbers.places:,}")
 cols[3].metric(
     "Period",
-    f"{filters.start:%b %Y} – {filters.end:%b %Y}",
+    f"{filters.start:%Y-%m} – {filters.end:%Y-%m}",
     help=f"Events starting from {filters.start:%d %B %Y} to {filters.end:%d %B %Y}",
 )
 if numbers.not_on_map:
