@@ -6,6 +6,7 @@ and `sidebar_filters`, then the pure core.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -15,7 +16,13 @@ from conflictmap.filters import Filters, actor_choices, choices, date_bounds, de
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
-from conflictmap.viewstate import filters_from_params, params_from_filters
+from conflictmap.viewstate import (
+    MapView,
+    filters_from_params,
+    map_view_from_params,
+    params_from_filters,
+    params_from_map_view,
+)
 
 PAGES = (
     ("dashboard.py", "Map", ":material/map:"),
@@ -27,6 +34,93 @@ PAGES = (
 FAVICON = STATIC_DIR / "favicon.png"
 VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
 LINK_WARNINGS = "conflictmap.link_warnings"
+MAP_VIEW = "conflictmap.map_view"
+MAP_WARNINGS = "conflictmap.map_link_warnings"
+FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
+MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")  # `embed` is Streamlit's own
+
+
+def write_params(params: dict[str, str | list[str]], owned: tuple[str, ...]) -> None:
+    """Set the URL's parameters in `owned` to `params`, leaving the others alone."""
+    for name in owned:
+        if name in params:
+            if st.query_params.get_all(name) != (params[name] if isinstance(params[name], list) else [params[name]]):
+                st.query_params[name] = params[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def show_link_warnings(filters: Filters) -> None:
+    """What was wrong with the link this session opened, shown until the analyst changes the filters."""
+    linked, warnings = st.session_state.get(LINK_WARNINGS, (None, []))
+    if filters != linked:
+        st.session_state.pop(LINK_WARNINGS, None)
+        return
+    for warning in warnings:
+        st.warning(warning, icon=":material/link_off:")
+
+
+def map_view(loaded: Loaded) -> MapView:
+    """The Map page's state, read from the link once per session, then kept in the session."""
+    if MAP_VIEW not in st.session_state:
+        params = {name: st.query_params.get_all(name) for name in st.query_params}
+        ids = set(loaded.events["event_id"])
+        view, warnings = map_view_from_params(params, ids.__contains__)
+        st.session_state[MAP_VIEW] = replace(view, embed=bool(st.context.is_embedded))
+        if warnings:  # shown with the filters' warnings, by sidebar_filters
+            st.session_state[MAP_WARNINGS] = warnings
+    return st.session_state[MAP_VIEW]
+
+
+def set_map_view(view: MapView) -> None:
+    st.session_state[MAP_VIEW] = view
+    write_params(params_from_map_view(view), MAP_PARAMETERS)
+
+
+def embed_page() -> None:
+    """Hide everything but the map: the sidebar, header and padding (for `?embed=true`)."""
+    st.html(
+        "<style>[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], header {display: none !important}"
+        " .block-container, [data-testid=stMainBlockContainer] {padding: 0 !important; max-width: 100% !important}"
+        "</style>"
+    )
+
+
+def share_link_button() -> None:
+    """A button that copies this page's full address (with the view's parameters) to the clipboard.
+
+    Streamlit has no clipboard call, so a few lines of fixed script (no data in them) do it.
+    """
+    st.html(
+        """
+        <button id="cm-copy-link" type="button" style="font: 14px system-ui, sans-serif; padding: 6px 12px;
+                border-radius: 8px; border: 1px solid #ccc; background: #fff; cursor: pointer;">
+            🔗 Copy share link</button>
+        <span id="cm-copy-done" role="status" style="font: 13px system-ui, sans-serif; margin-left: 8px;"></span>
+        <script>
+        (function () {
+            const button = document.getElementById("cm-copy-link");
+            const done = document.getElementById("cm-copy-done");
+            button.addEventListener("click", async () => {
+                const link = window.location.href;
+                try {
+                    await navigator.clipboard.writeText(link);
+                } catch (error) {
+                    const field = document.createElement("textarea");
+                    field.value = link;
+                    document.body.appendChild(field);
+                    field.select();
+                    document.execCommand("copy");
+                    field.remove();
+                }
+                document.body.setAttribute("data-copied-link", link);
+                done.textContent = "Link copied: it opens this view.";
+            });
+        })();
+        </script>
+        """,
+        unsafe_allow_javascript=True,
+    )
 
 
 def page_setup(title: str) -> None:
@@ -124,7 +218,9 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     known = _known(loaded)
     if VIEW not in st.session_state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
-        st.session_state[VIEW], st.session_state[LINK_WARNINGS] = filters_from_params(params, default, bounds, known)
+        st.session_state[VIEW], warnings = filters_from_params(params, default, bounds, known)
+        warnings += st.session_state.pop(MAP_WARNINGS, [])
+        st.session_state[LINK_WARNINGS] = (st.session_state[VIEW], warnings)
     view: Filters = st.session_state[VIEW]
     keys = {name: f"{page}.{name}" for name in ("dates", "types", "actors", "admin1")}
     seeds = {
@@ -166,7 +262,6 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
         admin1=tuple(st.session_state[keys["admin1"]]),
     )
     st.session_state[VIEW] = filters
-    st.query_params.from_dict(params_from_filters(filters))
-    for warning in st.session_state.pop(LINK_WARNINGS, []):
-        st.warning(warning, icon=":material/link_off:")
+    write_params(params_from_filters(filters), FILTER_PARAMETERS)
+    show_link_warnings(filters)
     return filters

@@ -1,6 +1,8 @@
 """The view's state as URL query parameters, so a link reopens the same view.
 
-Parameters: `start`, `end` (YYYY-MM-DD), and repeatable `type`, `actor`, `admin1`.
+Filters, on every page: `start`, `end` (YYYY-MM-DD), and repeatable `type`, `actor`, `admin1`.
+The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>`; Streamlit's own
+`embed=true` shows the map alone.
 A link is input like any other: a bad value is dropped with a warning naming the parameter and
 the value, and the rest of the link still applies.
 """
@@ -8,8 +10,8 @@ the value, and the rest of the link still applies.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from conflictmap.filters import Filters
 
@@ -81,4 +83,106 @@ def params_from_filters(filters: Filters) -> dict[str, str | list[str]]:
         values = list(getattr(filters, field_name))
         if values:
             params[name] = values
+    return params
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The Map page's own state: where the map looks, its layers, the selected event, embedding."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    zoom: int | None = None
+    tiles: bool = False  # online OpenStreetMap tiles
+    heat: bool = False  # heatmap of counted cells
+    event: str | None = None  # a selected event id
+    embed: bool = False  # the map and its legend alone (Streamlit's own `embed=true` parameter)
+
+
+ZOOM_RANGE = (2, 18)
+TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _number(params, name: str, low: float, high: float, warnings: list[str]) -> float | None:
+    values = params.get(name) or []
+    if not values:
+        return None
+    value = values[-1]
+    try:
+        number = float(value[:MAX_VALUE_LENGTH])
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:  # also rejects nan and inf
+        warnings.append(
+            f"Link parameter '{name}': '{_shown(value)}' is not a number from {low:g} to {high:g}; ignored."
+        )
+        return None
+    return number
+
+
+def _flag(params, name: str, warnings: list[str]) -> bool:
+    values = params.get(name) or []
+    if not values:
+        return False
+    value = values[-1].strip().lower()
+    if value in TRUE:
+        return True
+    if value not in FALSE:
+        warnings.append(f"Link parameter '{name}': '{_shown(values[-1])}' is not true or false; ignored.")
+    return False
+
+
+def map_view_from_params(
+    params: Mapping[str, Sequence[str]], known_events: Callable[[str], bool]
+) -> tuple[MapView, list[str]]:
+    """Read the Map page's parameters `lat`, `lon`, `zoom`, `tiles`, `heat` and `event`.
+
+    (`embed=true` is Streamlit's own parameter: Streamlit keeps it and the UI reads it from
+    `st.context.is_embedded`.)
+
+    `known_events(id)` says whether an event id exists. A bad value is ignored with a warning.
+    """
+    warnings: list[str] = []
+    latitude = _number(params, "lat", -90, 90, warnings)
+    longitude = _number(params, "lon", -180, 180, warnings)
+    if (latitude is None) != (longitude is None):
+        if not any("'lat'" in w or "'lon'" in w for w in warnings):
+            warnings.append("Link parameters 'lat' and 'lon' go together; the map's centre is ignored.")
+        latitude = longitude = None
+    zoom = _number(params, "zoom", *ZOOM_RANGE, warnings)
+    if zoom is not None and zoom != int(zoom):
+        warnings.append(f"Link parameter 'zoom': '{_shown(params['zoom'][-1])}' is not a whole number; ignored.")
+        zoom = None
+    tiles_values = params.get("tiles") or []
+    tiles = bool(tiles_values) and tiles_values[-1] == "osm"
+    if tiles_values and not tiles:
+        warnings.append(f"Link parameter 'tiles': '{_shown(tiles_values[-1])}' is not 'osm'; ignored.")
+    event = (params.get("event") or [None])[-1]
+    if event is not None and not known_events(event[:MAX_VALUE_LENGTH]):
+        warnings.append(f"Link parameter 'event': '{_shown(event)}' is not in the data; ignored.")
+        event = None
+    view = MapView(
+        latitude=latitude,
+        longitude=longitude,
+        zoom=int(zoom) if zoom is not None else None,
+        tiles=tiles,
+        heat=_flag(params, "heat", warnings),
+        event=event,
+    )
+    return view, warnings
+
+
+def params_from_map_view(view: MapView) -> dict[str, str]:
+    """Query parameters for the Map page's state; defaults are left out."""
+    params: dict[str, str] = {}
+    if view.latitude is not None and view.longitude is not None:
+        params["lat"], params["lon"] = f"{view.latitude:.5f}", f"{view.longitude:.5f}"
+    if view.zoom is not None:
+        params["zoom"] = str(view.zoom)
+    if view.tiles:
+        params["tiles"] = "osm"
+    if view.heat:
+        params["heat"] = "true"
+    if view.event:
+        params["event"] = view.event
     return params

@@ -111,7 +111,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(log_dir: Path, data_dir: Path | None) -> Server:
+def _start(log_dir: Path, data_dir: Path | None, base_path: str = "") -> Server:
     port = _free_port()
     env = os.environ.copy()
     # The gazetteer's index is cached here; its first build takes about 15 s.
@@ -127,12 +127,13 @@ def _start(log_dir: Path, data_dir: Path | None) -> Server:
         "--server.headless", "true",
         "--server.fileWatcherType", "none",  # the app's files may change under us: never rerun on that
         "--browser.gatherUsageStats", "false",
+        *(["--server.baseUrlPath", base_path] if base_path else []),
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = Server(url=f"http://localhost:{port}", process=process, log=log)
+    server = Server(url=f"http://localhost:{port}{base_path}", process=process, log=log)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while not _healthy(server.url):
         if process.poll() is not None:
@@ -146,12 +147,13 @@ def _start(log_dir: Path, data_dir: Path | None) -> Server:
 
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Server]]:
-    """Start a server, optionally on another data folder (CONFLICTMAP_DATA_DIR); all stop at session end."""
+    """Start a server, optionally on another data folder (CONFLICTMAP_DATA_DIR) or under a path prefix
+    (--server.baseUrlPath); all stop at session end."""
     log_dir = tmp_path_factory.mktemp("streamlit-logs")
     started: list[Server] = []
 
-    def start(data_dir: Path | None = None) -> Server:
-        server = _start(log_dir, data_dir)
+    def start(data_dir: Path | None = None, base_path: str = "") -> Server:
+        server = _start(log_dir, data_dir, base_path)
         started.append(server)
         return server
 

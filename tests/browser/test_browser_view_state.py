@@ -36,7 +36,7 @@ def test_filters_persist_across_pages(app, reference):
     assert app.slider_dates("timeline.dates") == (start, end)
     assert app.selected("timeline.types") == [EVENT_TYPE]
     assert app.page.url.split("?")[0].endswith("/Timeline")
-    assert app.query() == {"start": [start.isoformat()], "end": [end.isoformat()], "type": [EVENT_TYPE]}
+    assert filter_params(app.query()) == {"start": [start.isoformat()], "end": [end.isoformat()], "type": [EVENT_TYPE]}
 
     app.page_link("Map").click()
     expect(app.heading()).to_have_text("Conflict events")
@@ -44,7 +44,7 @@ def test_filters_persist_across_pages(app, reference):
     app.wait_for_run()
     assert app.slider_dates("map.dates") == (start, end)
     assert app.selected("map.types") == [EVENT_TYPE]
-    assert app.query() == {"start": [start.isoformat()], "end": [end.isoformat()], "type": [EVENT_TYPE]}
+    assert filter_params(app.query()) == {"start": [start.isoformat()], "end": [end.isoformat()], "type": [EVENT_TYPE]}
     located = reference.shown(start, end, (EVENT_TYPE,)).dropna(subset=["latitude", "longitude"])
     assert len(app.map_events()) == len(located)
     app.assert_only_local_requests()
@@ -61,7 +61,7 @@ def test_share_link_opens_the_same_view(app, reference):
     assert app.metric_number("Events") == len(shown)
     assert len(app.map_events()) == len(shown.dropna(subset=["latitude", "longitude"]))
     expect(app.page.locator('[data-testid="stAlertContentWarning"]')).to_have_count(0)
-    assert app.query() == {"start": [str(start)], "end": [str(end)]}
+    assert filter_params(app.query()) == {"start": [str(start)], "end": [str(end)]}
     app.assert_only_local_requests()
 
 
@@ -77,8 +77,16 @@ def test_tampered_share_link_warns_and_runs_nothing(app, reference):
     # The rest falls back to the default view, and the URL is rewritten to it.
     assert app.slider_dates("map.dates") == reference.default_window
     assert app.selected("map.types") == []
-    assert app.query() == {"start": [str(reference.default_window[0])], "end": [str(reference.default_window[1])]}
+    assert filter_params(app.query()) == {
+        "start": [str(reference.default_window[0])],
+        "end": [str(reference.default_window[1])],
+    }
     assert app.metric_number("Events") == len(reference.shown(*reference.default_window))
     assert app.dialogs == []
     assert app.xss_markers() == (None, None)
     app.assert_only_local_requests()
+
+
+def filter_params(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filter parameters of a URL (the Map page adds its centre and zoom once the map reports them)."""
+    return {name: values for name, values in query.items() if name in ("start", "end", "type", "actor", "admin1")}

@@ -1,7 +1,13 @@
 import datetime as dt
 
 from conflictmap.filters import Filters
-from conflictmap.viewstate import filters_from_params, params_from_filters
+from conflictmap.viewstate import (
+    MapView,
+    filters_from_params,
+    map_view_from_params,
+    params_from_filters,
+    params_from_map_view,
+)
 
 BOUNDS = (dt.date(1989, 1, 1), dt.date(2024, 1, 23))
 DEFAULT = Filters(dt.date(2016, 11, 1), dt.date(2024, 1, 23))
@@ -55,3 +61,45 @@ def test_out_of_range_reversed_and_huge_values():
     assert (filters.start, filters.end) == (DEFAULT.start, DEFAULT.end) and "reversed" in warnings[0]
     filters, warnings = _read({"type": ["x" * 10_000]})
     assert filters.event_types == () and len(warnings[0]) < 200
+
+
+def _map(params):
+    return map_view_from_params(params, lambda event: event == "ucdp:114064")
+
+
+def test_map_view_round_trip():
+    view = MapView(
+        latitude=33.34058, longitude=44.40088, zoom=11, tiles=True, heat=True, event="ucdp:114064"
+    )
+    params = params_from_map_view(view)
+    assert params == {
+        "lat": "33.34058",
+        "lon": "44.40088",
+        "zoom": "11",
+        "tiles": "osm",
+        "heat": "true",
+        "event": "ucdp:114064",
+    }
+    assert _map(_as_lists(params)) == (view, [])
+    assert params_from_map_view(MapView()) == {}
+
+
+def test_tampered_map_parameters_warn_and_the_rest_applies():
+    view, warnings = _map(
+        {
+            "lat": ["33.3"],
+            "lon": ["999"],
+            "zoom": ["99"],
+            "event": ["<script>x</script>"],
+            "heat": ["1"],
+            "tiles": ["evil.example.com"],
+        }
+    )
+    assert view == MapView(heat=True)
+    joined = " | ".join(warnings)
+    for name in ("'lon'", "'zoom'", "'event'", "'tiles'"):
+        assert name in joined
+    view, warnings = _map({"lat": ["nan"], "lon": ["44"], "zoom": ["7.5"]})
+    assert view == MapView() and len(warnings) == 2
+    view, warnings = _map({"lat": ["33"]})
+    assert view.latitude is None and "go together" in warnings[0]
