@@ -10,7 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
+from conflictmap.access import email_allowed, password_ok, policy_from_secrets
 from conflictmap.datasets import Loaded, events_dir, load_events, shipped
 from conflictmap.filters import Filters, actor_choices, choices, date_bounds, default_window
 from conflictmap.gazetteer import load_gazetteer
@@ -38,6 +40,44 @@ MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
 FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
 MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")  # `embed` is Streamlit's own
+
+
+def _secrets() -> dict:
+    """The app's secrets; none when no secrets file exists. An unreadable file stops the app
+    (a private deployment must fail closed, not open)."""
+    try:
+        return st.secrets.to_dict()
+    except StreamlitSecretNotFoundError as error:
+        if "No secrets found" in str(error):
+            return {}
+        st.error("The app's secrets could not be read, so access cannot be checked. Ask its administrator.")
+        st.stop()
+
+
+def require_access() -> None:
+    """Stop the page until the visitor may see it (see `conflictmap.access`). The page's address,
+    with its view, stays as it is, so a shared link opens its view once the visitor is let in."""
+    policy = policy_from_secrets(_secrets())
+    if policy.mode == "password" and not st.session_state.get("access.granted"):
+        st.title("conflictmap")
+        with st.form("access.form"):
+            given = st.text_input("Password", type="password", key="access.password")
+            if st.form_submit_button("Open the dashboard"):
+                if password_ok(policy, given):
+                    st.session_state["access.granted"] = True
+                    st.rerun()
+                st.error("That password is not right.")
+        st.stop()
+    if policy.mode == "oidc":
+        if not st.user.get("is_logged_in", False):
+            st.title("conflictmap")
+            st.info("This dashboard is private. Sign in to open it.", icon=":material/lock:")
+            st.button("Sign in", on_click=st.login, key="access.login")
+            st.stop()
+        if not email_allowed(policy, st.user.get("email")):
+            st.error(f"{st.user.get('email') or 'This account'} may not open this dashboard.")
+            st.button("Sign out", on_click=st.logout, key="access.logout")
+            st.stop()
 
 
 def write_params(params: dict[str, str | list[str]], owned: tuple[str, ...]) -> None:
@@ -126,6 +166,7 @@ def share_link_button() -> None:
 def page_setup(title: str) -> None:
     # A local file: a Material icon as page_icon makes the browser fetch it from Google's servers.
     st.set_page_config(page_title=f"{title} · conflictmap", page_icon=str(FAVICON), layout="wide")
+    require_access()
     with st.sidebar:
         st.markdown("### conflictmap")
         for path, label, icon in PAGES:

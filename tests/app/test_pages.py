@@ -176,3 +176,35 @@ def test_online_tiles_are_off_until_chosen(app):
     app.toggle(key="online_tiles").set_value(True).run()
     assert "tile.openstreetmap.org" in map_component(app)["script"]
     assert not app.exception
+
+
+def test_a_shared_password_guards_the_view_and_keeps_the_link():
+    from conflictmap.access import hash_password
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.secrets["access"] = {"password_sha256": hash_password("open sesame")}
+    at.query_params["start"] = "2014-06-01"
+    at.query_params["end"] = "2014-06-30"
+    at.run()
+    assert not at.metric and not at.get("component_instance")  # nothing of the data before sign-in
+    at.text_input(key="access.password").input("wrong")
+    at.button[0].click().run()
+    assert any("not right" in e.value for e in at.error) and not at.metric
+    at.text_input(key="access.password").input("open sesame")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.slider(key="map.dates").value == JUNE_2014  # the shared view, once let in
+
+
+def test_oidc_sign_in_is_asked_for_and_the_allow_list_applies():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.secrets["auth"] = {
+        "client_id": "x",
+        "client_secret": "y",
+        "redirect_uri": "http://localhost/oauth2callback",
+        "cookie_secret": "z",
+        "server_metadata_url": "http://localhost/.well-known/openid-configuration",
+    }
+    at.secrets["access"] = {"allowed_domains": ["desk.org"]}
+    at.run()
+    assert any("Sign in" in b.label for b in at.button) and not at.metric
