@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap import ui
-from conflictmap.filters import apply_filters, at_point, choices, in_bounds
+from conflictmap.filters import apply_filters, at_point, in_bounds
 from conflictmap.layers import POINT_LIMIT, events_layer, in_cell, nearest_cell
 from conflictmap.mapview import base_map, type_colors
 from conflictmap.summary import figures
@@ -62,7 +62,7 @@ if not view.embed:
 follow_view = len(shown) > POINT_LIMIT
 bounds = st.session_state.get("map.bounds") if follow_view else None
 drawn = in_bounds(shown, bounds) if bounds else shown
-colors = type_colors(choices(loaded.events, "event_type"))
+colors = type_colors(loaded.choices["type"])
 layer = events_layer(drawn, colors, ui.assets(), heat=heat)
 fmap = base_map(loaded.events, colors, ui.assets(), online_tiles=online_tiles)
 # A link's centre and zoom are applied once, until the map reports its own view: passing them on

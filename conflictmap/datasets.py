@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.filters import filter_choices
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.placing import place_events
 from conflictmap.readers import ReadError, ReadResult
@@ -50,6 +51,7 @@ class Loaded:
     problems: tuple[str, ...]  # files that could not be read at all, one message each
     rejected: dict[str, pd.DataFrame]  # file name -> rejected rows with reasons
     read: dict[str, int]  # file name -> rows read
+    choices: dict[str, list[str]] = field(default_factory=dict)  # what the filters offer (filter_choices)
 
 
 def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Loaded:
@@ -68,4 +70,31 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
     placed = place_events(events, geocoder)
     ordered = placed.events.sort_values("date_start", kind="stable").reset_index(drop=True)
-    return Loaded(events=ordered, places=placed.places, problems=tuple(problems), rejected=rejected, read=read)
+    return Loaded(
+        events=ordered,
+        places=placed.places,
+        problems=tuple(problems),
+        rejected=rejected,
+        read=read,
+        choices=filter_choices(ordered),
+    )
+
+
+def synthetic_count() -> int:
+    """$CONFLICTMAP_SYNTHETIC_EVENTS: synthetic events to add, for load tests and benchmarks (0: none)."""
+    text = os.environ.get("CONFLICTMAP_SYNTHETIC_EVENTS", "0").strip() or "0"
+    return max(int(text), 0) if text.isdigit() else 0
+
+
+def with_synthetic(loaded: Loaded, count: int, seed: int = 1) -> Loaded:
+    """`loaded` plus `count` synthetic events, labelled "SYNTHETIC (benchmark)" in their data set."""
+    if count <= 0:
+        return loaded
+    from conflictmap.synthetic import synthetic_events
+
+    extra = conform(
+        synthetic_events(count, seed=seed).assign(event_id=lambda e: "synthetic:" + e["event_id"].astype(str))
+    )
+    events = pd.concat([loaded.events, extra], ignore_index=True).sort_values("date_start", kind="stable")
+    events = events.reset_index(drop=True)
+    return replace(loaded, events=events, choices=filter_choices(events))

@@ -70,6 +70,11 @@ def actor_choices(events: pd.DataFrame) -> list[str]:
     return list(both.value_counts().index)
 
 
+def filter_choices(events: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices the filters offer, by URL parameter name; computed once per data set."""
+    return {"type": choices(events, "event_type"), "actor": actor_choices(events), "admin1": choices(events, "admin1")}
+
+
 def _is_in(values: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
     return values.fillna(UNKNOWN).isin(chosen)
 
@@ -109,6 +114,8 @@ def in_bounds(events: pd.DataFrame, bounds: dict, pad: float = 0.1) -> pd.DataFr
     share of the view on each side so that a small pan does not empty the edges."""
     south, west = bounds["_southWest"]["lat"], bounds["_southWest"]["lng"]
     north, east = bounds["_northEast"]["lat"], bounds["_northEast"]["lng"]
+    if None in (south, west, north, east):  # the map has not been laid out yet
+        return events
     dlat, dlon = (north - south) * pad, (east - west) * pad
     lat, lon = events["latitude"], events["longitude"]
     return events[(lat >= south - dlat) & (lat <= north + dlat) & (lon >= west - dlon) & (lon <= east + dlon)]

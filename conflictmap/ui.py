@@ -13,8 +13,8 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from conflictmap.access import email_allowed, password_ok, policy_from_secrets
-from conflictmap.datasets import Loaded, events_dir, load_events, shipped
-from conflictmap.filters import Filters, actor_choices, choices, date_bounds, default_window
+from conflictmap.datasets import Loaded, events_dir, load_events, shipped, synthetic_count, with_synthetic
+from conflictmap.filters import Filters, date_bounds, default_window
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
@@ -104,8 +104,8 @@ def map_view(loaded: Loaded) -> MapView:
     """The Map page's state, read from the link once per session, then kept in the session."""
     if MAP_VIEW not in st.session_state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
-        ids = set(loaded.events["event_id"])
-        view, warnings = map_view_from_params(params, ids.__contains__)
+        ids = loaded.events["event_id"]
+        view, warnings = map_view_from_params(params, lambda event: bool((ids == event).any()))
         st.session_state[MAP_VIEW] = replace(view, embed=bool(st.context.is_embedded))
         if warnings:  # shown with the filters' warnings, by sidebar_filters
             st.session_state[MAP_WARNINGS] = warnings
@@ -135,7 +135,7 @@ def share_link_button() -> None:
         """
         <button id="cm-copy-link" type="button" style="font: 14px system-ui, sans-serif; padding: 6px 12px;
                 border-radius: 8px; border: 1px solid #ccc; background: #fff; cursor: pointer;">
-            🔗 Copy share link</button>
+            Copy share link</button>
         <span id="cm-copy-done" role="status" style="font: 13px system-ui, sans-serif; margin-left: 8px;"></span>
         <script>
         (function () {
@@ -180,12 +180,12 @@ def geocoder() -> OfflineGeocoder:
 
 def load() -> Loaded:
     """The shipped data, loaded once per server process and shared (read-only) by all sessions."""
-    return _load_from(str(events_dir()))
+    return _load_from(str(events_dir()), synthetic_count())
 
 
 @st.cache_resource(show_spinner="Reading and geocoding the events…")
-def _load_from(directory: str) -> Loaded:
-    return load_events(shipped(Path(directory)), geocoder())
+def _load_from(directory: str, synthetic: int) -> Loaded:
+    return with_synthetic(load_events(shipped(Path(directory)), geocoder()), synthetic)
 
 
 @st.cache_resource
@@ -245,18 +245,13 @@ def show_load_problems(loaded: Loaded) -> None:
             )
 
 
-def _known(loaded: Loaded) -> dict[str, list[str]]:
-    events = loaded.events
-    return {"type": choices(events, "event_type"), "actor": actor_choices(events), "admin1": choices(events, "admin1")}
-
-
 def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
     (or, on a fresh session, from the link), and written back to the session and the URL."""
     events = loaded.events
     bounds = date_bounds(events)
     default = Filters(*default_window(events))
-    known = _known(loaded)
+    known = loaded.choices
     if VIEW not in st.session_state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
         st.session_state[VIEW], warnings = filters_from_params(params, default, bounds, known)

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from conflictmap import ui
-from conflictmap.filters import apply_filters, choices
+from conflictmap.filters import apply_filters
 from conflictmap.mapview import type_colors
 from conflictmap.summary import PERIODS, figures, over_time, suggest_period
 
@@ -27,7 +27,7 @@ if shown.empty:
     )
 else:
     table = over_time(shown, period)
-    colors = type_colors(choices(loaded.events, "event_type"))
+    colors = type_colors(loaded.choices["type"])
     present = [name for name in colors if name in set(table["event_type"])]
     chart = (
         alt.Chart(table)

@@ -208,3 +208,24 @@ def test_oidc_sign_in_is_asked_for_and_the_allow_list_applies():
     at.secrets["access"] = {"allowed_domains": ["desk.org"]}
     at.run()
     assert any("Sign in" in b.label for b in at.button) and not at.metric
+
+
+def test_many_events_are_counted_in_cells_and_a_cell_click_lists_them(monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_SYNTHETIC_EVENTS", "60000")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
+    at.query_params["start"] = "1989-01-01"
+    at.query_params["end"] = "2024-12-31"
+    at.run()
+    assert not at.exception
+    args = map_component(at)
+    assert "EventCells" in args["feature_group"] or "circleMarker" in args["feature_group"]
+    assert any("counted in square cells" in c.value for c in at.caption)
+    (component,) = at.get("component_instance")
+    key = component.proto.id.rsplit("-", 1)[1]
+    unknown = {"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}
+    at.session_state[key] = {"last_object_clicked": {"lat": 33.34, "lng": 44.40}, "bounds": unknown}
+    at.run()
+    assert not at.exception
+    assert any("cell around 33.3400, 44.4000" in c.value for c in at.caption)
+    (table,) = [frame.value for frame in at.dataframe]
+    assert len(table) > 0 and table["latitude"].between(33.0, 33.7).all()

@@ -105,3 +105,6 @@ def test_events_in_the_map_view(loaded):
     inside = in_bounds(loaded.events, bounds, pad=0)
     assert inside["latitude"].between(33, 34).all() and inside["longitude"].between(44, 45).all()
     assert len(in_bounds(loaded.events, bounds, pad=0.5)) > len(inside)
+    # before the map is laid out, streamlit-folium reports bounds of None
+    unknown = {"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}
+    assert len(in_bounds(loaded.events, unknown)) == len(loaded.events)
