@@ -12,13 +12,28 @@ the *_dset_id columns). Codebook terms (Högbladh 2019, UCDP GED Codebook 19.1):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.readers import ReadResult, blank_to_na, read_text_table, require_columns
-from conflictmap.schema import DATE_PRECISIONS, GEO_PRECISIONS, conform
-from conflictmap.validation import split_valid
+from conflictmap.readers import (
+    RawTable,
+    ReadError,
+    ReadResult,
+    blank_to_na,
+    concat,
+    find_columns,
+    join_notes,
+    labelled,
+    map_codes,
+    parse_dates,
+    to_number,
+    to_schema,
+    to_whole,
+)
+from conflictmap.schema import DATE_PRECISIONS, GEO_PRECISIONS
+from conflictmap.validation import CountryBounds, split_valid
 
 DATASET = "UCDP GED"
 
@@ -37,6 +52,28 @@ REQUIRED = [
     "best",
 ]
 
+#: Columns the reader uses; the others are read only for rejected rows.
+USED = [
+    *REQUIRED,
+    "conflict_name",
+    "dyad_name",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "country",
+    "date_prec",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "low",
+    "high",
+    "source_article",
+    "source_office",
+    "source_headline",
+]
+
 #: canonical column -> UCDP column, for messages about rejected rows
 SOURCE_COLUMNS = {
     "date_start": "date_start",
@@ -47,6 +84,7 @@ SOURCE_COLUMNS = {
     "fatalities_low": "low",
     "fatalities_high": "high",
     "place": "where_coordinates",
+    "event_id": "id",
 }
 
 
@@ -56,97 +94,122 @@ def is_hxl_row(row: pd.Series) -> bool:
     return bool(cells) and all(cell.startswith("#") for cell in cells)
 
 
+def columns_to_read(header: Sequence[str]) -> list[str]:
+    """The file's columns this reader uses, as the file spells them."""
+    return list(find_columns(header, USED).values())
+
+
 def _code_label(codes: pd.Series, labels: tuple[str, ...]) -> pd.Series:
-    numbers = pd.to_numeric(codes, errors="coerce")
-    mapping = {float(i + 1): label for i, label in enumerate(labels)}
-    return numbers.map(mapping).astype("string")
+    mapping = {str(i + 1): label for i, label in enumerate(labels)}
+    return map_codes(codes, lambda code: mapping.get(code.removesuffix(".0")))
 
 
-def _whole(series: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(series, errors="coerce")
-    return numbers.where(numbers == numbers.round()).astype("Int64")
-
-
-def _notes(raw: pd.DataFrame) -> pd.Series:
-    def part(column: str, label: str) -> pd.Series:
-        if column not in raw.columns:
-            return pd.Series("", index=raw.index)
-        return (label + raw[column].astype(str)).where(raw[column].str.strip() != "", "")
+def _notes(raw: RawTable, names: dict[str, str]) -> pd.Series:
+    def text(column: str, missing: str = "") -> pd.Series:
+        if column in names:
+            return raw.column(names[column]).str.strip()
+        return pd.Series(missing, index=raw.frame.index, dtype="str")
 
     deaths = (
         "Deaths: side A "
-        + raw.get("deaths_a", "?")
+        + text("deaths_a", "?")
         + ", side B "
-        + raw.get("deaths_b", "?")
+        + text("deaths_b", "?")
         + ", civilians "
-        + raw.get("deaths_civilians", "?")
+        + text("deaths_civilians", "?")
         + ", unknown "
-        + raw.get("deaths_unknown", "?")
+        + text("deaths_unknown", "?")
         + "."
     )
-    text = (
-        part("conflict_name", "Conflict: ")
-        + ". "
-        + part("dyad_name", "Dyad: ")
-        + ". "
-        + deaths
-        + " "
-        + part("where_description", "Where: ")
-    )
-    return text.str.replace(r"(^|\s)\.\s", " ", regex=True).str.strip()
+    parts = [
+        labelled(text("conflict_name"), "Conflict: "),
+        labelled(text("dyad_name"), "Dyad: "),
+        deaths,
+        labelled(text("where_description"), "Where: ", end=""),
+    ]
+    return join_notes(parts, raw.frame.index)
 
 
-def _source(raw: pd.DataFrame) -> pd.Series:
-    article = raw["source_article"].str.strip().str.strip('"') if "source_article" in raw else None
-    office = raw.get("source_office", pd.Series("", index=raw.index)).str.strip()
-    headline = raw.get("source_headline", pd.Series("", index=raw.index)).str.strip()
-    fallback = (office + ": " + headline).where(headline != "", office)
-    if article is None:
-        return blank_to_na(fallback)
-    return blank_to_na(article.where(article != "", fallback))
+def _source(raw: RawTable, names: dict[str, str]) -> pd.Series:
+    def text(column: str) -> pd.Series:
+        return raw.column(names.get(column)).str.strip()
+
+    article = blank_to_na(text("source_article").str.strip('"'))
+    office, headline = blank_to_na(text("source_office")), blank_to_na(text("source_headline"))
+    return article.fillna(concat(office, ": ", headline, index=office.index)).fillna(office).fillna(headline)
 
 
-def read_ucdp(path: Path | str) -> ReadResult:
-    """Read a UCDP GED CSV file into canonical events, rejecting rows that fail the checks."""
-    path = Path(path)
-    raw = read_text_table(path)
-    require_columns(path, raw, REQUIRED)
-    lines = pd.Series(raw.index + 2, index=raw.index)  # header is line 1
-    if len(raw) and is_hxl_row(raw.iloc[0]):
-        raw, lines = raw.iloc[1:], lines.iloc[1:]
+def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None) -> ReadResult:
+    """UCDP GED rows as canonical events, rejecting rows that fail the checks."""
+    names = find_columns(table.columns, USED)
+    missing = [column for column in REQUIRED if column not in names]
+    if missing:
+        raise ReadError(table.name, "missing column(s): " + ", ".join(missing))
+    frame, lines = table.frame, table.lines
+    if len(frame) and is_hxl_row(frame.iloc[0]):
+        table = RawTable(
+            name=table.name,
+            frame=frame.iloc[1:],
+            lines=lines.iloc[1:],
+            columns=table.columns,
+            malformed=table.malformed,
+            fetch=table.fetch,
+            from_excel=table.from_excel,
+        )
+    raw = table.frame
+
+    def column(name: str) -> pd.Series:
+        return table.column(names.get(name))
 
     events = pd.DataFrame(index=raw.index)
-    events["event_id"] = "ucdp:" + raw["id"].str.strip()
-    events["date_start"] = pd.to_datetime(raw["date_start"], errors="coerce", format="mixed")
-    events["date_end"] = pd.to_datetime(raw["date_end"], errors="coerce", format="mixed")
-    events["date_precision"] = _code_label(raw.get("date_prec", pd.Series(dtype=str)), DATE_PRECISIONS)
-    events["event_type"] = raw["type_of_violence"].str.strip().map(VIOLENCE_TYPES)
-    events["sub_event_type"] = blank_to_na(raw.get("conflict_name", pd.Series("", index=raw.index)))
-    events["actor1"] = blank_to_na(raw["side_a"])
-    events["actor2"] = blank_to_na(raw["side_b"])
-    events["fatalities"] = _whole(raw["best"])
-    events["fatalities_low"] = _whole(raw.get("low", pd.Series("", index=raw.index)))
-    events["fatalities_high"] = _whole(raw.get("high", pd.Series("", index=raw.index)))
-    events["place"] = blank_to_na(raw.get("where_coordinates", pd.Series("", index=raw.index)))
-    events["admin1"] = blank_to_na(
-        raw.get("adm_1", pd.Series("", index=raw.index)).str.replace(r"\s+", " ", regex=True)
-    )
-    events["admin2"] = blank_to_na(raw.get("adm_2", pd.Series("", index=raw.index)))
-    events["country"] = blank_to_na(raw.get("country", pd.Series("", index=raw.index)))
-    events["latitude"] = pd.to_numeric(raw["latitude"], errors="coerce")
-    events["longitude"] = pd.to_numeric(raw["longitude"], errors="coerce")
-    events["geo_precision"] = _code_label(raw["where_prec"], GEO_PRECISIONS)
+    events["event_id"] = "ucdp:" + column("id").str.strip()
+    events["date_start"] = parse_dates(column("date_start"), ["ISO8601", "mixed"])
+    events["date_end"] = parse_dates(column("date_end"), ["ISO8601", "mixed"])
+    events["date_precision"] = _code_label(column("date_prec"), DATE_PRECISIONS)
+    events["event_type"] = map_codes(column("type_of_violence"), VIOLENCE_TYPES)
+    events["sub_event_type"] = blank_to_na(column("conflict_name"))
+    events["actor1"] = blank_to_na(column("side_a"))
+    events["actor2"] = blank_to_na(column("side_b"))
+    events["fatalities"] = to_whole(column("best"))
+    events["fatalities_low"] = to_whole(column("low"))
+    events["fatalities_high"] = to_whole(column("high"))
+    events["place"] = blank_to_na(column("where_coordinates"))
+    events["admin1"] = map_codes(column("adm_1"), lambda name: " ".join(name.split()) or None)
+    events["admin2"] = blank_to_na(column("adm_2"))
+    events["country"] = blank_to_na(column("country"))
+    events["latitude"] = to_number(column("latitude"))
+    events["longitude"] = to_number(column("longitude"))
+    events["geo_precision"] = _code_label(column("where_prec"), GEO_PRECISIONS)
     events["located_by"] = "source coordinates"
-    events["source"] = _source(raw)
-    events["notes"] = _notes(raw)
+    events["source"] = _source(table, names)
+    events["notes"] = _notes(table, names)
     events["dataset"] = DATASET
-    events = conform(events)
+    events = to_schema(events)
 
-    checked = split_valid(events, raw, SOURCE_COLUMNS, lines)
+    source_columns = {canonical: names.get(ucdp, ucdp) for canonical, ucdp in SOURCE_COLUMNS.items()}
+    checked = split_valid(
+        events,
+        raw,
+        source_columns,
+        table.lines,
+        malformed=table.malformed,
+        full_rows=table.full_rows,
+        country_bounds=country_bounds,
+    )
     return ReadResult(
-        path=path,
+        path=Path(table.name),
         format="ucdp",
         events=checked.accepted.reset_index(drop=True),
         rejected=checked.rejected,
         read=checked.read,
+        rejected_events=checked.rejected_events,
     )
+
+
+def read_ucdp(
+    path: Path | str | bytes, name: str | None = None, *, country_bounds: CountryBounds | None = None
+) -> ReadResult:
+    """Read a UCDP GED CSV file (a path, or its bytes and `name`) into canonical events."""
+    from conflictmap.importing import import_file
+
+    return import_file(path, name, format="ucdp", country_bounds=country_bounds).result

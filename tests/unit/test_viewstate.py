@@ -68,9 +68,7 @@ def _map(params):
 
 
 def test_map_view_round_trip():
-    view = MapView(
-        latitude=33.34058, longitude=44.40088, zoom=11, tiles=True, heat=True, event="ucdp:114064"
-    )
+    view = MapView(latitude=33.34058, longitude=44.40088, zoom=11, tiles=True, heat=True, event="ucdp:114064")
     params = params_from_map_view(view)
     assert params == {
         "lat": "33.34058",
