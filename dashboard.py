@@ -12,7 +12,7 @@ from conflictmap.mapview import base_map, type_colors
 from conflictmap.summary import figures
 
 ui.page_setup("Map")
-loaded = ui.load()
+loaded = ui.data()
 view = ui.map_view(loaded)
 if view.embed:  # the map and its legend alone, for intranet pages and reports
     ui.embed_page()

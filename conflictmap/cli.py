@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
+from pathlib import Path
 
 from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, shipped
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.readers import ReadError
 
 
 def summary() -> dict:
@@ -47,7 +50,92 @@ def main(argv: list[str] | None = None) -> int:
     )
     bench.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of synthetic events")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive one-marker-per-event map")
+    importing = commands.add_parser("import", help="read a UCDP, ACLED, GDELT or other file into the event schema")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", default="auto", choices=["auto", "ucdp", "acled", "gdelt", "csv"])
+    importing.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
+    importing.add_argument("--map", default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town")
+    exporting = commands.add_parser("export", help="the events of a date window as an HTML map, CSV or GeoJSON")
+    exporting.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: the data's first)")
+    exporting.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: the data's last)")
+    exporting.add_argument("--format", default="html", choices=["html", "csv", "geojson"])
+    exporting.add_argument("-o", "--output", type=Path, required=True)
+    exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
     args = parser.parse_args(argv)
+    try:
+        return _run(args, parser)
+    except (ReadError, OSError, ValueError) as error:
+        print(f"conflictmap: {error}", file=sys.stderr)
+        return 1
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _mapping(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(f"--map: '{text}' is not field=Column,field=Column")
+    return {field.strip(): column.strip() for field, column in pairs}
+
+
+def import_command(path: Path, format: str, output: Path, mapping: dict[str, str] | None) -> dict:
+    """Write the accepted rows (canonical schema) to `output` and the rejected ones beside it."""
+    from conflictmap.exporting import events_to_csv, table_to_csv
+    from conflictmap.importing import import_file
+    from conflictmap.readers import use_system_allocator
+    from conflictmap.validation import bounds_from_gazetteer
+
+    use_system_allocator()
+    imported = import_file(path, format=format, mapping=mapping, country_bounds=bounds_from_gazetteer(load_gazetteer()))
+    if output.suffix.lower() == ".parquet":
+        imported.events.to_parquet(output, index=False)
+    else:
+        output.write_text(events_to_csv(imported.events), encoding="utf-8")
+    rejected_path = output.with_name(output.stem + ".rejected.csv")
+    rejected_path.write_text(table_to_csv(imported.rejected), encoding="utf-8")
+    return {**imported.report, "output": str(output), "rejected_output": str(rejected_path)}
+
+
+def export_command(start, end, format: str, output: Path, events_file: Path | None) -> dict:
+    from conflictmap.exporting import events_to_csv, events_to_geojson
+    from conflictmap.filters import Filters, apply_filters, date_bounds
+    from conflictmap.mapexport import standalone_map
+
+    geocoder = OfflineGeocoder(load_gazetteer())
+    if events_file is not None:
+        from conflictmap.importing import import_file
+        from conflictmap.placing import place_events
+
+        events = place_events(import_file(events_file).events, geocoder).events
+        events = events.sort_values("date_start", kind="stable").reset_index(drop=True)
+    else:
+        events = load_events(shipped(), geocoder).events
+    first, last = date_bounds(events)
+    shown = apply_filters(events, Filters(start or first, end or last))
+    if format == "html":
+        text = standalone_map(shown, f"conflictmap: {start or first} to {end or last}")
+    elif format == "geojson":
+        text = events_to_geojson(shown)
+    else:
+        text = events_to_csv(shown)
+    output.write_text(text, encoding="utf-8")
+    return {"events": len(shown), "format": format, "output": str(output), "bytes": len(text.encode("utf-8"))}
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "import":
+        print(json.dumps(import_command(args.file, args.format, args.output, _mapping(args.map)), ensure_ascii=False))
+        return 0
+    if args.command == "export":
+        print(json.dumps(export_command(args.start, args.end, args.format, args.output, args.events)))
+        return 0
     if args.command == "summary":
         print(json.dumps(summary(), indent=2, ensure_ascii=False))
     elif args.command == "hash-password":

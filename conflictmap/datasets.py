@@ -98,3 +98,20 @@ def with_synthetic(loaded: Loaded, count: int, seed: int = 1) -> Loaded:
     events = pd.concat([loaded.events, extra], ignore_index=True).sort_values("date_start", kind="stable")
     events = events.reset_index(drop=True)
     return replace(loaded, events=events, choices=filter_choices(events))
+
+
+def combine(base: Loaded, added: pd.DataFrame, added_places: pd.DataFrame, name: str, instead: bool) -> Loaded:
+    """A working data set: `added` (placed events of an analyst's file) beside `base`, or instead of it."""
+    frames = [added] if instead else [base.events, added]
+    events = conform(pd.concat(frames, ignore_index=True)).sort_values("date_start", kind="stable")
+    events = events.reset_index(drop=True)
+    places = added_places if instead else pd.concat([base.places, added_places], ignore_index=True)
+    read = {name: len(added)} if instead else {**base.read, name: len(added)}
+    return Loaded(
+        events=events,
+        places=places.reset_index(drop=True),
+        problems=() if instead else base.problems,
+        rejected={} if instead else base.rejected,
+        read=read,
+        choices=filter_choices(events),
+    )

@@ -4,6 +4,7 @@ event keeps how it was placed. Unresolved places are listed, never dropped, neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,16 +37,23 @@ def _query(events: pd.DataFrame) -> pd.Series:
     return events["place_identified_as"].fillna(events["place"]).fillna("")
 
 
-def place_events(events: pd.DataFrame, geocoder: OfflineGeocoder) -> Placed:
-    """Geocode the events that lack coordinates and describe every place in the data."""
+def place_events(
+    events: pd.DataFrame, geocoder: OfflineGeocoder, progress: Callable[[int, int], None] | None = None
+) -> Placed:
+    """Geocode the events that lack coordinates and describe every place in the data.
+
+    `progress(done, total)` is called as distinct place names are resolved (for a progress bar).
+    """
     events = events.copy()
     needs = events["latitude"].isna() | events["longitude"].isna()
     queries = _query(events)
     pairs = pd.DataFrame({"query": queries[needs], "country": events.loc[needs, "country"].fillna("")})
-    matches = {
-        (query, country): geocoder.resolve(query, country=country or None)
-        for query, country in pairs.drop_duplicates().itertuples(index=False)
-    }
+    distinct = list(pairs.drop_duplicates().itertuples(index=False))
+    matches = {}
+    for number, (query, country) in enumerate(distinct, start=1):
+        matches[(query, country)] = geocoder.resolve(query, country=country or None)
+        if progress is not None and (number % 50 == 0 or number == len(distinct)):
+            progress(number, len(distinct))
     for index in pairs.index:
         match = matches[(pairs.at[index, "query"], pairs.at[index, "country"])]
         events.at[index, "located_by"] = match.located_by

@@ -18,6 +18,7 @@ from conflictmap.filters import Filters, date_bounds, default_window
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
+from conflictmap.validation import bounds_from_gazetteer
 from conflictmap.viewstate import (
     MapView,
     filters_from_params,
@@ -32,9 +33,11 @@ PAGES = (
     ("pages/2_Events.py", "Events", ":material/table_rows:"),
     ("pages/3_Places.py", "Places", ":material/place:"),
     ("pages/4_About.py", "About", ":material/info:"),
+    ("pages/5_Data.py", "Data", ":material/upload_file:"),
 )
 FAVICON = STATIC_DIR / "favicon.png"
-VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
+VIEW = "conflictmap.view"
+WORKING = "conflictmap.working"  # session key of the current Filters, shared by all pages
 LINK_WARNINGS = "conflictmap.link_warnings"
 MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
@@ -183,6 +186,29 @@ def load() -> Loaded:
     return _load_from(str(events_dir()), synthetic_count())
 
 
+def data() -> Loaded:
+    """What the pages show: this browser session's working set if the analyst made one on the Data
+    page (no other user sees it), else the shared data."""
+    return st.session_state.get(WORKING) or load()
+
+
+def set_working(loaded: Loaded | None) -> None:
+    """Make `loaded` this session's working set (None: back to the shared data); filters start afresh."""
+    if loaded is None:
+        st.session_state.pop(WORKING, None)
+    else:
+        st.session_state[WORKING] = loaded
+    for key in list(st.session_state.keys()):
+        if key == VIEW or key.endswith((".dates", ".types", ".actors", ".admin1")):
+            del st.session_state[key]
+
+
+@st.cache_resource
+def country_bounds():
+    """Approximate country boxes from the gazetteer, for the swapped-coordinates check."""
+    return bounds_from_gazetteer(geocoder().gazetteer)
+
+
 @st.cache_resource(show_spinner="Reading and geocoding the events…")
 def _load_from(directory: str, synthetic: int) -> Loaded:
     return with_synthetic(load_events(shipped(Path(directory)), geocoder()), synthetic)
@@ -259,11 +285,15 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
         st.session_state[LINK_WARNINGS] = (st.session_state[VIEW], warnings)
     view: Filters = st.session_state[VIEW]
     keys = {name: f"{page}.{name}" for name in ("dates", "types", "actors", "admin1")}
+
+    def clamp(day):
+        return min(max(day, bounds[0]), bounds[1])
+
     seeds = {
-        "dates": (view.start, view.end),
-        "types": list(view.event_types),
-        "actors": list(view.actors),
-        "admin1": list(view.admin1),
+        "dates": (clamp(view.start), clamp(view.end)),
+        "types": [name for name in view.event_types if name in known["type"]],
+        "actors": [name for name in view.actors if name in known["actor"]],
+        "admin1": [name for name in view.admin1 if name in known["admin1"]],
     }
     for name, key in keys.items():
         if key not in st.session_state:

@@ -9,7 +9,7 @@ from conflictmap.mapview import type_colors
 from conflictmap.summary import PERIODS, figures, over_time, suggest_period
 
 ui.page_setup("Timeline")
-loaded = ui.load()
+loaded = ui.data()
 ui.show_load_problems(loaded)
 filters = ui.sidebar_filters(loaded, page="timeline")
 shown = apply_filters(loaded.events, filters)

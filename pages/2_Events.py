@@ -7,7 +7,7 @@ from conflictmap.filters import apply_filters
 from conflictmap.search import search_events
 
 ui.page_setup("Events")
-loaded = ui.load()
+loaded = ui.data()
 ui.show_load_problems(loaded)
 filters = ui.sidebar_filters(loaded, page="events")
 shown = apply_filters(loaded.events, filters)

@@ -5,7 +5,7 @@ import streamlit as st
 from conflictmap import ui
 
 ui.page_setup("Places")
-loaded = ui.load()
+loaded = ui.data()
 ui.show_load_problems(loaded)
 ui.sidebar_filters(loaded, page="places")
 places = loaded.places

@@ -6,7 +6,7 @@ from conflictmap import ui
 from conflictmap.mapassets import missing_files
 
 ui.page_setup("About")
-loaded = ui.load()
+loaded = ui.data()
 ui.show_load_problems(loaded)
 ui.sidebar_filters(loaded, page="about")
 

@@ -10,7 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["dashboard.py", "pages/1_Timeline.py", "pages/2_Events.py", "pages/3_Places.py", "pages/4_About.py"]
+PAGES = [
+    "dashboard.py",
+    "pages/1_Timeline.py",
+    "pages/2_Events.py",
+    "pages/3_Places.py",
+    "pages/4_About.py",
+    "pages/5_Data.py",
+]
 
 
 @pytest.fixture

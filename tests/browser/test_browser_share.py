@@ -65,3 +65,39 @@ def test_the_app_under_a_path_prefix_draws_its_map_offline(start_server, open_ap
     asset_requests = [url for url in app.requests if "/app/static/node_modules/leaflet/" in url]
     assert asset_requests and all(url.startswith(prefixed.url + "/app/static/") for url in asset_requests)
     app.assert_only_local_requests()
+
+
+def test_an_exported_map_opens_offline_from_a_file(browser, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    page_file = tmp_path / "map.html"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conflictmap",
+            "export",
+            "--start",
+            "2014-06-01",
+            "--end",
+            "2014-06-30",
+            "-o",
+            str(page_file),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page.goto(page_file.as_uri())
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    expect(page.locator(".leaflet-container")).to_have_attribute("data-outlines", "drawn")
+    expect(page.locator(".cm-legend")).to_be_visible()
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    context.close()

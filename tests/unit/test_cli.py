@@ -23,3 +23,51 @@ def test_unknown_command_is_a_usage_error_not_a_traceback():
         [sys.executable, "-m", "conflictmap", "nope"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr and "invalid choice" in result.stderr
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "conflictmap", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_import_writes_accepted_and_rejected_rows_and_reports(tmp_path):
+    from tests.conftest import SHARED_DATA
+
+    out = tmp_path / "gdelt.csv"
+    result = _cli("import", str(SHARED_DATA / "gdelt-2.0-sample" / "20191024143000.export.CSV"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["format"] == "gdelt" and report["read"] == report["accepted"] + report["rejected"] == 2111
+    assert sum(report["reasons"].values()) == report["rejected"]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == report["accepted"] + 1 and lines[0].startswith("event_id,")
+    rejected = (tmp_path / "gdelt.rejected.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rejected) == report["rejected"] + 1
+
+
+def test_import_of_an_unreadable_file_is_one_line_and_exit_1(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = _cli("import", str(broken), "-o", str(tmp_path / "out.csv"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("conflictmap: broken.xlsx") and len(result.stderr.strip().splitlines()) == 1
+    missing = _cli("import", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "out.csv"))
+    assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_export_makes_a_standalone_map_and_data_files(tmp_path):
+    import re
+
+    html = tmp_path / "map.html"
+    result = _cli("export", "--start", "2024-01-01", "--end", "2024-01-31", "--format", "html", "-o", str(html))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["events"] == 4
+    page = html.read_text(encoding="utf-8")
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="', page)  # everything inlined
+    geojson = tmp_path / "events.geojson"
+    assert _cli("export", "--format", "geojson", "-o", str(geojson), "--start", "2024-01-01").returncode == 0
+    collection = json.loads(geojson.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 4
+    bad = _cli("export", "--start", "2024-02-30", "-o", str(tmp_path / "x.csv"))
+    assert bad.returncode == 2 and "is not a date" in bad.stderr
