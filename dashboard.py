@@ -63,7 +63,7 @@ follow_view = len(shown) > POINT_LIMIT
 bounds = st.session_state.get("map.bounds") if follow_view else None
 drawn = in_bounds(shown, bounds) if bounds else shown
 colors = type_colors(loaded.choices["type"])
-layer = events_layer(drawn, colors, ui.assets(), heat=heat)
+layer = events_layer(drawn, colors, heat=heat)
 fmap = base_map(loaded.events, colors, ui.assets(), online_tiles=online_tiles)
 # A link's centre and zoom are applied once, until the map reports its own view: passing them on
 # every run would pull the map back to a stale view while the analyst is moving it.

@@ -65,7 +65,7 @@ def measure_map(count: int, naive: bool) -> dict:
     for days in WINDOWS_DAYS:
         start, end = (last - pd.Timedelta(days=days - 1)).date(), last.date()
         filter_ms, shown = _timed(lambda start=start, end=end: window(events, start, end))
-        layer_ms, layer = _timed(lambda shown=shown: events_layer(shown, colors, assets))
+        layer_ms, layer = _timed(lambda shown=shown: events_layer(shown, colors))
 
         def render(layer=layer):
             return _render_like_st_folium(base_map(events, colors, assets), layer.group)

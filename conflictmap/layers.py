@@ -22,10 +22,8 @@ import folium
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
-from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from conflictmap.mapassets import MapAssets
 from conflictmap.mapview import FINE_PRECISIONS, PALETTE
 
 #: Thresholds, from benchmarks/map (see README): full popups cost ~0.4 KB per event in the page;
@@ -222,15 +220,6 @@ def in_cell(events: pd.DataFrame, latitude: float, longitude: float, size: float
     ]
 
 
-class _ClusterAssets(JSCSSMixin, MacroElement):
-    """Declares the marker-cluster plugin files for the page (their names as folium's MarkerCluster)."""
-
-    def __init__(self, assets: MapAssets) -> None:
-        super().__init__()
-        self.default_js = assets.cluster_js
-        self.default_css = assets.cluster_css
-
-
 _POPUP_JS = """
 var labels = ["Date", "Type", "Actors", "Fatalities", "Place", "Placed", "Notes", "Source", "Data set"];
 function popup(row) {
@@ -383,12 +372,6 @@ class EventCells(MacroElement):
         self.heat = heat
 
 
-class _HeatAssets(JSCSSMixin, MacroElement):
-    def __init__(self, assets: MapAssets) -> None:
-        super().__init__()
-        self.default_js = assets.heat_js
-
-
 @dataclass(frozen=True)
 class Layer:
     """What the events layer drew: the folium group for `st_folium(feature_group_to_add=...)`, the
@@ -403,7 +386,6 @@ class Layer:
 def events_layer(
     events: pd.DataFrame,
     colors: dict[str, str],
-    assets: MapAssets,
     heat: bool = False,
     limits: tuple[int, int] = (MARKER_LIMIT, POINT_LIMIT),
 ) -> Layer:
@@ -415,15 +397,11 @@ def events_layer(
     if chosen.mode == "cells":
         size = cell_size_for(located)
         table = cells(located, size, colors)
-        if heat:
-            _HeatAssets(assets).add_to(group)
         EventCells(table, size, heat).add_to(group)
+    elif chosen.mode == "markers":
+        EventMarkers(rows=marker_rows(located, colors)).add_to(group)
     else:
-        _ClusterAssets(assets).add_to(group)
-        if chosen.mode == "markers":
-            EventMarkers(rows=marker_rows(located, colors)).add_to(group)
-        else:
-            EventMarkers(points=point_arrays(located, colors)).add_to(group)
+        EventMarkers(points=point_arrays(located, colors)).add_to(group)
     return Layer(group=group, plan=chosen, cell_size=size, cells=table)
 
 

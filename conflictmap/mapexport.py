@@ -34,7 +34,7 @@ def standalone_map(events: pd.DataFrame, title: str, static_dir: Path = STATIC_D
     assets = MapAssets(local=True, base=marker)
     colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().value_counts().index))
     fmap = base_map(events, colors, assets)
-    events_layer(events, colors, assets).group.add_to(fmap)
+    events_layer(events, colors).group.add_to(fmap)
     page = fmap.get_root().render()
 
     outlines = base64.b64encode(_read(static_dir, *EXPORT_OUTLINES).encode("utf-8")).decode("ascii")

@@ -159,8 +159,10 @@ def base_map(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets, on
         width="100%",
         height="100%",
     )
-    fmap.default_js = assets.map_js
-    fmap.default_css = assets.map_css
+    # Every plugin any events layer may use is declared here, on the base map: streamlit-folium loads
+    # a map's scripts once, when it mounts, and only swaps the events layer afterwards.
+    fmap.default_js = assets.map_js + assets.cluster_js + assets.heat_js
+    fmap.default_css = assets.map_css + assets.cluster_css
     MapStyles().add_to(fmap)
     CountryOutlines(assets.url("countries")).add_to(fmap)
     if online_tiles:

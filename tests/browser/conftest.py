@@ -111,7 +111,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(log_dir: Path, data_dir: Path | None, base_path: str = "") -> Server:
+def _start(log_dir: Path, data_dir: Path | None, base_path: str = "", extra_env: dict | None = None) -> Server:
     port = _free_port()
     env = os.environ.copy()
     # The gazetteer's index is cached here; its first build takes about 15 s.
@@ -119,6 +119,7 @@ def _start(log_dir: Path, data_dir: Path | None, base_path: str = "") -> Server:
     env.pop("CONFLICTMAP_DATA_DIR", None)
     if data_dir is not None:
         env["CONFLICTMAP_DATA_DIR"] = str(data_dir)
+    env.update(extra_env or {})
     log = log_dir / f"streamlit-{port}.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
@@ -152,8 +153,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     log_dir = tmp_path_factory.mktemp("streamlit-logs")
     started: list[Server] = []
 
-    def start(data_dir: Path | None = None, base_path: str = "") -> Server:
-        server = _start(log_dir, data_dir, base_path)
+    def start(data_dir: Path | None = None, base_path: str = "", env: dict | None = None) -> Server:
+        server = _start(log_dir, data_dir, base_path, env)
         started.append(server)
         return server
 
