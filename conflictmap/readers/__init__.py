@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from conflictmap.schema import EVENT_COLUMNS, conform
-from conflictmap.validation import LINE, REASONS
+from conflictmap.validation import LINE, REASONS, CountryBounds, split_valid
 
 
 def use_system_allocator() -> None:
@@ -130,6 +130,34 @@ class RawTable:
     malformed: pd.DataFrame = field(default_factory=pd.DataFrame)
     fetch: Callable[[pd.Index], pd.DataFrame] | None = None
     from_excel: bool = False
+
+    def checked(
+        self,
+        events: pd.DataFrame,
+        raw: pd.DataFrame,
+        source_columns: dict[str, str],
+        format: str,
+        country_bounds: CountryBounds | None = None,
+    ) -> ReadResult:
+        """Every reader's last step: check the parsed `events` against this table's rows
+        (see `conflictmap.validation.split_valid`) and report them as a `ReadResult`."""
+        checked = split_valid(
+            events,
+            raw,
+            source_columns,
+            self.lines,
+            malformed=self.malformed,
+            full_rows=self.full_rows,
+            country_bounds=country_bounds,
+        )
+        return ReadResult(
+            path=Path(self.name),
+            format=format,
+            events=checked.accepted.reset_index(drop=True),
+            rejected=checked.rejected,
+            read=checked.read,
+            rejected_events=checked.rejected_events,
+        )
 
     def column(self, name: str | None) -> pd.Series:
         """The column's text, or empty strings when the file has no such column."""

@@ -45,7 +45,7 @@ from conflictmap.readers import (
     to_schema,
     to_whole,
 )
-from conflictmap.validation import CountryBounds, split_valid
+from conflictmap.validation import CountryBounds
 
 DATASET = "ACLED"
 
@@ -223,23 +223,7 @@ def acled_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     source_columns = {canonical: names.get(acled, acled) for canonical, acled in SOURCE_COLUMNS.items()}
     if "event_id_cnty" not in names:
         del source_columns["event_id"]  # ids made from line numbers: look for repeated rows instead
-    checked = split_valid(
-        events,
-        raw,
-        source_columns,
-        table.lines,
-        malformed=table.malformed,
-        full_rows=table.full_rows,
-        country_bounds=country_bounds,
-    )
-    return ReadResult(
-        path=Path(table.name),
-        format="acled",
-        events=checked.accepted.reset_index(drop=True),
-        rejected=checked.rejected,
-        read=checked.read,
-        rejected_events=checked.rejected_events,
-    )
+    return table.checked(events, raw, source_columns, "acled", country_bounds)
 
 
 def read_acled(

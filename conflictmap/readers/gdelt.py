@@ -36,7 +36,7 @@ from conflictmap.readers import (
     to_number,
     to_schema,
 )
-from conflictmap.validation import CountryBounds, split_valid
+from conflictmap.validation import CountryBounds
 
 DATASET = "GDELT"
 
@@ -265,23 +265,7 @@ def gdelt_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     events = to_schema(events)
 
     source_columns = {canonical: names.get(gdelt, gdelt) for canonical, gdelt in SOURCE_COLUMNS.items()}
-    checked = split_valid(
-        events,
-        raw,
-        source_columns,
-        table.lines,
-        malformed=table.malformed,
-        full_rows=table.full_rows,
-        country_bounds=country_bounds,
-    )
-    return ReadResult(
-        path=Path(table.name),
-        format="gdelt",
-        events=checked.accepted.reset_index(drop=True),
-        rejected=checked.rejected,
-        read=checked.read,
-        rejected_events=checked.rejected_events,
-    )
+    return table.checked(events, raw, source_columns, "gdelt", country_bounds)
 
 
 def read_gdelt(

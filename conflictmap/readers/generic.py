@@ -29,7 +29,7 @@ from conflictmap.readers import (
 )
 from conflictmap.readers.acled import excel_serial_dates
 from conflictmap.schema import EVENT_COLUMNS
-from conflictmap.validation import CountryBounds, split_valid
+from conflictmap.validation import CountryBounds
 
 #: Field -> header names that mean it, compared without case, spaces, underscores, hyphens or
 #: dots; the first that a file has wins. Includes the schema's own names, so an export of this
@@ -359,23 +359,7 @@ def table_events(
     source_columns = {field: column for field, column in fields.items()}
     if "event_id" not in fields:
         source_columns.pop("event_id", None)
-    checked = split_valid(
-        events,
-        raw,
-        source_columns,
-        table.lines,
-        malformed=table.malformed,
-        full_rows=table.full_rows,
-        country_bounds=country_bounds,
-    )
-    return ReadResult(
-        path=Path(table.name),
-        format="csv",
-        events=checked.accepted.reset_index(drop=True),
-        rejected=checked.rejected,
-        read=checked.read,
-        rejected_events=checked.rejected_events,
-    )
+    return table.checked(events, raw, source_columns, "csv", country_bounds)
 
 
 def read_table(

@@ -33,7 +33,7 @@ from conflictmap.readers import (
     to_whole,
 )
 from conflictmap.schema import DATE_PRECISIONS, GEO_PRECISIONS
-from conflictmap.validation import CountryBounds, split_valid
+from conflictmap.validation import CountryBounds
 
 DATASET = "UCDP GED"
 
@@ -187,23 +187,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events = to_schema(events)
 
     source_columns = {canonical: names.get(ucdp, ucdp) for canonical, ucdp in SOURCE_COLUMNS.items()}
-    checked = split_valid(
-        events,
-        raw,
-        source_columns,
-        table.lines,
-        malformed=table.malformed,
-        full_rows=table.full_rows,
-        country_bounds=country_bounds,
-    )
-    return ReadResult(
-        path=Path(table.name),
-        format="ucdp",
-        events=checked.accepted.reset_index(drop=True),
-        rejected=checked.rejected,
-        read=checked.read,
-        rejected_events=checked.rejected_events,
-    )
+    return table.checked(events, raw, source_columns, "ucdp", country_bounds)
 
 
 def read_ucdp(
