@@ -9,6 +9,8 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, shipped
 from conflictmap.gazetteer import load_gazetteer
@@ -45,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench.add_argument(
         "what",
-        choices=["map", "browser"],
-        help="map: Python work per slider change; browser: slider change to map redrawn in Chromium",
+        choices=["map", "browser", "geocode"],
+        help="map: Python work per slider change; browser: slider change to map redrawn in Chromium; "
+        "geocode: the geocoder on real place lists against a naive exact lookup",
     )
     bench.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of synthetic events")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive one-marker-per-event map")
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     importing.add_argument("--format", default="auto", choices=["auto", "ucdp", "acled", "gdelt", "csv"])
     importing.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
     importing.add_argument("--map", default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town")
+    geocoding = commands.add_parser("geocode", help="add coordinates to a CSV with a 'place' column")
+    geocoding.add_argument("file", type=Path)
+    geocoding.add_argument("-o", "--output", type=Path, required=True)
+    geocoding.add_argument("--country", help="country hint (ISO-2, ISO-3 or name); a row's own 'country' wins")
     exporting = commands.add_parser("export", help="the events of a date window as an HTML map, CSV or GeoJSON")
     exporting.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: the data's first)")
     exporting.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: the data's last)")
@@ -67,6 +74,37 @@ def main(argv: list[str] | None = None) -> int:
     except (ReadError, OSError, ValueError) as error:
         print(f"conflictmap: {error}", file=sys.stderr)
         return 1
+
+
+def bench_geocode_lists() -> None:
+    """The UCDP place list (country IQ; nothing learned from the UCDP file) and the article's places."""
+    from conflictmap.datasets import DATA_DIR
+    from conflictmap.geocoding_tools import bench_geocode
+    from conflictmap.readers.curated import read_curated
+
+    shared = DATA_DIR.parent.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
+    lists = {}
+    if shared.exists():
+        ucdp = pd.read_csv(shared)
+        lists["UCDP place list (IQ)"] = (
+            ucdp["where_coordinates"].tolist(),
+            list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
+            "IQ",
+            ucdp["adm_1"].fillna("").tolist(),
+        )
+    article = read_curated(DATA_DIR / "report_events.csv", "News report").events
+    truth = {
+        "Dalil Air Base, near An Nasiriyah": (30.9353, 46.0903),
+        "Ramadi": (33.4258, 43.2992),
+        "Taji military base": (33.5297, 44.2561),
+        "Baghdad": (33.3153, 44.3661),
+        "Ain al-Asad Air Base": (33.7919, 42.4425),
+        "Kerman": (30.2839, 57.0834),
+    }
+    names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
+    iraq = [name for name in names if name != "Kerman"]
+    lists["article places (IQ)"] = (iraq, [truth[name] for name in iraq], "IQ", None)
+    bench_geocode(load_gazetteer(), lists)
 
 
 def _date(text: str) -> dt.date:
@@ -133,6 +171,16 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "import":
         print(json.dumps(import_command(args.file, args.format, args.output, _mapping(args.map)), ensure_ascii=False))
         return 0
+    if args.command == "geocode":
+        from conflictmap.geocoding_tools import InputError, geocode_file
+
+        try:
+            report = geocode_file(args.file, args.output, OfflineGeocoder(load_gazetteer()), country=args.country)
+        except InputError as error:
+            print(f"conflictmap: {error}", file=sys.stderr)
+            return 1
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
     if args.command == "export":
         print(json.dumps(export_command(args.start, args.end, args.format, args.output, args.events)))
         return 0
@@ -147,7 +195,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             sizes = [int(size) for size in args.sizes.split(",")]
         except ValueError:
             parser.error(f"--sizes: '{args.sizes}' is not a comma-separated list of whole numbers")
-        if args.what == "map":
+        if args.what == "geocode":
+            bench_geocode_lists()
+        elif args.what == "map":
             benchmarks.bench_map(sizes, naive=not args.no_naive)
         else:
             for size in sizes:

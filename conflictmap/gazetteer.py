@@ -54,6 +54,7 @@ class Gazetteer:
         """`entries` pairs each place with its alternate names."""
         self.places = [place for place, _ in entries]
         self.countries = countries
+        self.provinces = admin1_keys()
         index: dict[str, list[int]] = defaultdict(list)
         for number, (place, aliases) in enumerate(entries):
             keys = {name_key(name) for name in (place.name, *aliases)} - {""}
@@ -83,9 +84,24 @@ class Gazetteer:
         return self._by_country.get(country_code, [])
 
 
-def _admin1_names() -> dict[tuple[str, str], str]:
+def _admin1_table() -> list[dict[str, str]]:
     with ADMIN1_NAMES.open(encoding="utf-8", newline="") as handle:
-        return {(row["country_code"], row["admin1_code"]): row["name"] for row in csv.DictReader(handle)}
+        return list(csv.DictReader(handle))
+
+
+def _admin1_names() -> dict[tuple[str, str], str]:
+    return {(row["country_code"], row["admin1_code"]): row["name"] for row in _admin1_table()}
+
+
+def admin1_keys() -> dict[str, str]:
+    """Every spelling's key of a province -> the province's name as the gazetteer gives it:
+    "Ninawa", "Nineveh" and "Nīnawá province" all -> "Nīnawá province"."""
+    keys = {}
+    for row in _admin1_table():
+        for spelling in (row["name"], *row.get("aliases", "").split("|")):
+            if spelling.strip():
+                keys[name_key(spelling)] = row["name"]
+    return keys
 
 
 def _geonames_file(name: str) -> Path:

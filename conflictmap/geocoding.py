@@ -105,25 +105,32 @@ class OfflineGeocoder(Geocoder):
         return location if exactly_one else [location]
 
     # the project's interface ---------------------------------------------------------
-    def resolve(self, query: str, country: str | None = None) -> PlaceMatch:
-        """Resolve one place name, optionally hinted with a country (ISO-2, ISO-3 or name).
+    def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> PlaceMatch:
+        """Resolve one place name, optionally hinted with a country (ISO-2, ISO-3 or name) and a
+        province (admin1, in any of its spellings: "Nīnawá province", "Ninawa", "Nineveh"…).
 
         Tries the whole name, then its parts ("Dalil Air Base, near An Nasiriyah" tries
         "Dalil Air Base", then "An Nasiriyah" at "within 25 km"). A country hint restricts the
-        answer to that country: a name found only elsewhere stays unresolved.
+        answer to that country: a name found only elsewhere stays unresolved. A province hint
+        does the same within the country (Iraq has two Al-Hamdaniyahs); a province the gazetteer
+        does not know is ignored.
         """
         query = (query or "").strip()
         hint = self.gazetteer.country_code(country) if country else None
         if not name_key(query):
             return PlaceMatch(query=query, candidates=())
         seen_candidates: list[str] = []
+        # a province known under any of its spellings; an unknown one is no hint at all
+        province = self.gazetteer.provinces.get(name_key(admin1)) if admin1 else None
         for part, near in _parts(query):
-            match = self._resolve_part(query, part, hint, near, seen_candidates)
+            match = self._resolve_part(query, part, hint, near, seen_candidates, province)
             if match is not None:
                 return match
         return PlaceMatch(query=query, country_code=hint, candidates=tuple(dict.fromkeys(seen_candidates)))
 
-    def _resolve_part(self, query: str, part: str, hint: str | None, near: bool, seen: list[str]) -> PlaceMatch | None:
+    def _resolve_part(
+        self, query: str, part: str, hint: str | None, near: bool, seen: list[str], province: str | None = None
+    ) -> PlaceMatch | None:
         region = self._region(query, part, hint)
         if region is not None:
             return region
@@ -135,6 +142,12 @@ class OfflineGeocoder(Geocoder):
             elsewhere = [p for p in candidates if p.country_code != hint]
             seen.extend(_describe(p) for p in elsewhere[:5])
             candidates = [p for p in candidates if p.country_code == hint]
+        if province and candidates:
+            elsewhere = [p for p in candidates if p.admin1 and p.admin1 != province]
+            candidates = [p for p in candidates if not p.admin1 or p.admin1 == province]
+            if not candidates:  # only in other provinces: listed, not guessed
+                seen.extend(f"{_describe(p)} in {p.admin1}" for p in elsewhere[:5])
+                return None
         if not candidates:
             return None
         wants_site = bool(feature_words(part) & SITE_WORDS)

@@ -71,3 +71,42 @@ def test_export_makes_a_standalone_map_and_data_files(tmp_path):
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 4
     bad = _cli("export", "--start", "2024-02-30", "-o", str(tmp_path / "x.csv"))
     assert bad.returncode == 2 and "is not a date" in bad.stderr
+
+
+def test_geocode_keeps_every_row_and_column_and_adds_provenance(tmp_path):
+    import pandas as pd
+
+    names = tmp_path / "places.csv"
+    names.write_text(
+        "id,place,country,note\n1,Ramadi,,a\n2,An Nasiriyah,Iraq,b\n3,Qqqzzzx,,c\n4,Kerman,Iran,d\n5,Ramadi,,e\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = _cli("geocode", str(names), "-o", str(out), "--country", "IQ")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["resolved"] == 4
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table.columns) == [
+        "id",
+        "place",
+        "country",
+        "note",
+        "latitude",
+        "longitude",
+        "precision",
+        "matched_name",
+        "match_source",
+        "candidates",
+    ]
+    assert table["id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert table.loc[2, "latitude"] == "" and table.loc[2, "match_source"] == "unresolved"
+    assert table.loc[3, "matched_name"] == "Kerman"  # the row's own country wins over --country
+    assert table.loc[0, "precision"] == "exact place" and table.loc[0, "match_source"] == "gazetteer"
+
+
+def test_geocode_without_a_place_column_is_one_line_and_exit_1(tmp_path):
+    names = tmp_path / "places.csv"
+    names.write_text("town\nRamadi\n", encoding="utf-8")
+    result = _cli("geocode", str(names), "-o", str(tmp_path / "out.csv"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "conflictmap: places.csv: no 'place' column (columns: town)"

@@ -143,3 +143,14 @@ def test_the_geocoder_is_offline(geocoder, monkeypatch):
 def test_distance_km():
     assert distance_km((33.34, 44.40), (33.42, 43.31)) == pytest.approx(101, abs=2)
     assert distance_km((0.0, 0.0), (0.0, 0.0)) == 0
+
+
+def test_a_province_hint_in_any_spelling_keeps_the_answer_in_that_province(geocoder):
+    for spelling in ("Nīnawá province", "Nineveh", "Ninawa"):
+        match = geocoder.resolve("Al-Hamdaniya", country="IQ", admin1=spelling)
+        assert match.admin1 == "Nīnawá province"
+    # a name known only in another province is listed, not guessed
+    elsewhere = geocoder.resolve("Al-Hamdaniya", country="IQ", admin1="Basra")
+    assert not elsewhere.resolved and any("Nīnawá province" in c for c in elsewhere.candidates)
+    # a province the gazetteer does not know is no hint at all
+    assert geocoder.resolve("Ramadi", country="IQ", admin1="Atlantis province").resolved
