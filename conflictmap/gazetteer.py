@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
-from conflictmap.names import name_key
+from conflictmap.names import name_key, skeleton
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.csv"
 ADMIN1_NAMES = DATA_DIR / "geonames_admin1.csv"
-INDEX_VERSION = 1  # bump when the index layout or name_key changes
+INDEX_VERSION = 2  # bump when the index layout or name_key changes
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,12 @@ class Gazetteer:
             for key in keys:
                 index[key].append(number)
         self.index = {key: tuple(numbers) for key, numbers in index.items()}
+        # spelling variants: every Latin-script key under its consonant skeleton ("Nassiriya" -> "nsr")
+        variants: dict[str, list[int]] = defaultdict(list)
+        for key, numbers in self.index.items():
+            if key.isascii():
+                variants[skeleton(key)].extend(numbers)
+        self.variants = {key: tuple(dict.fromkeys(numbers)) for key, numbers in variants.items() if len(key) >= 3}
         self._by_country: dict[str, list[Place]] = defaultdict(list)
         for place in self.places:
             if place.kind == "city":
@@ -68,6 +74,10 @@ class Gazetteer:
 
     def lookup(self, key: str) -> list[Place]:
         return [self.places[number] for number in self.index.get(key, ())]
+
+    def lookup_variants(self, name: str) -> list[Place]:
+        """Places whose names share `name`'s consonant skeleton (candidates, to be scored)."""
+        return [self.places[number] for number in self.variants.get(skeleton(name), ())]
 
     def country_code(self, text: str | None) -> str | None:
         """ISO-2 code for a country given as ISO-2, ISO-3 or name: "Iraq" -> "IQ"."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from statistics import median
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from conflictmap.gazetteer import Gazetteer, Place
-from conflictmap.names import SITE_WORDS, feature_words, fold, name_key
+from conflictmap.names import SITE_WORDS, feature_words, fold, name_key, spelling_key
 
 #: GEO_PRECISIONS labels (see conflictmap.schema) used by the geocoder.
 EXACT, NEAR, ADMIN1, REGION, COUNTRY = (
@@ -48,6 +49,8 @@ DIRECTIONS = {
 }
 _NEAR = re.compile(r"^(?:near|outside|outskirts of|close to|north of|south of|east of|west of)\s+", re.I)
 _SPLIT = re.compile(r",|;|\s+\bnear\b\s+|\s+\bin\b\s+|\s+\bof\b\s+|\s+-\s+", re.I)
+#: How alike two spellings must be (difflib ratio of their spelling keys) to be taken as one name.
+VARIANT_SCORE = 0.8
 #: Two towns of similar size further apart than this make a name ambiguous.
 AMBIGUOUS_KM = 25.0
 
@@ -142,6 +145,9 @@ class OfflineGeocoder(Geocoder):
             elsewhere = [p for p in candidates if p.country_code != hint]
             seen.extend(_describe(p) for p in elsewhere[:5])
             candidates = [p for p in candidates if p.country_code == hint]
+        variant = False
+        if not candidates and hint:
+            candidates, variant = self._variants(part, hint), True
         if province and candidates:
             elsewhere = [p for p in candidates if p.admin1 and p.admin1 != province]
             candidates = [p for p in candidates if not p.admin1 or p.admin1 == province]
@@ -174,8 +180,24 @@ class OfflineGeocoder(Geocoder):
             matched_name=best.name,
             admin1=best.admin1,
             country_code=best.country_code,
-            source=best.source,
+            source=best.source + ("; matched as a spelling variant" if variant else ""),
         )
+
+    def _variants(self, part: str, hint: str) -> list[Place]:
+        """Places in the hinted country spelled like `part` ("Nassiriya" for "An Nāşirīyah"): same
+        consonant skeleton and a close spelling; the closest ones only, so a weak match is no match."""
+        wanted = spelling_key(part)
+        scored = []
+        for place in self.gazetteer.lookup_variants(part):
+            if place.country_code != hint:
+                continue
+            score = SequenceMatcher(None, wanted, spelling_key(place.name)).ratio()
+            if score >= VARIANT_SCORE:
+                scored.append((score, place))
+        if not scored:
+            return []
+        top = max(score for score, _ in scored)
+        return [place for score, place in scored if score >= top - 0.02]
 
     def _region(self, query: str, part: str, hint: str | None) -> PlaceMatch | None:
         """ "northern Iraq" -> the median of the GeoNames places in the country's northern third.

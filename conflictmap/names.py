@@ -72,3 +72,48 @@ def name_key(text: str) -> str:
         words = words[1:]
     kept = [word for word in words if word not in ARTICLES] or words
     return " ".join(kept)
+
+
+_VARIANTS = (
+    ("ou", "u"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("q", "k"),
+    ("e", "a"),
+    ("w", "u"),
+    ("y", "i"),
+    ("j", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("sh", "s"),
+)
+
+
+def spelling_key(text: str) -> str:
+    """A key shared by common transliterations of one Arabic name: q/k, ou/u, e/a, w/u, y/i,
+    -iyah/-iya/-ia, doubled letters, a silent h.
+
+    >>> spelling_key("Nassiriya") == spelling_key("An Nāşirīyah")
+    True
+    >>> spelling_key("Baqouba") == spelling_key("Ba‘qūbah")
+    True
+    """
+    key = name_key(text)
+    key = re.sub(r"(?<=[a-z])(iyyah|iyah|iyya|iya|ieh|iye|ia)\b", "i", key)
+    key = re.sub(r"ah\b", "a", key)
+    for old, new in _VARIANTS:
+        key = key.replace(old, new)
+    key = re.sub(r"(?<=[^aeiou\s])h|h\b", "", key)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return key.replace(" ", "")
+
+
+def skeleton(text: str) -> str:
+    """The consonants of `spelling_key`: the coarse key under which spelling variants are searched.
+
+    >>> skeleton("Tikreet"), skeleton("Tikrīt")
+    ('tkrt', 'tkrt')
+    """
+    return re.sub(r"[aeiou]", "", spelling_key(text))

@@ -154,3 +154,24 @@ def test_a_province_hint_in_any_spelling_keeps_the_answer_in_that_province(geoco
     assert not elsewhere.resolved and any("Nīnawá province" in c for c in elsewhere.candidates)
     # a province the gazetteer does not know is no hint at all
     assert geocoder.resolve("Ramadi", country="IQ", admin1="Atlantis province").resolved
+
+
+@pytest.mark.parametrize(
+    ("spelling", "truth"),
+    [
+        ("Nassiriya", (31.0439, 46.2575)),
+        ("Tikreet", (34.6158, 43.6786)),
+        ("Baqouba", (33.7466, 44.6437)),
+        ("Shirqat", (35.5106, 43.2303)),
+        ("Muqdadiya", (33.9783, 44.9369)),
+    ],
+)
+def test_transliteration_variants_resolve_within_the_hinted_country(geocoder, spelling, truth):
+    match = geocoder.resolve(spelling, country="IQ")
+    assert match.resolved and "spelling variant" in match.source
+    assert distance_km((match.latitude, match.longitude), truth) < 25
+
+
+def test_variants_need_a_country_and_a_close_spelling(geocoder):
+    assert not geocoder.resolve("Nassiriya").resolved  # no hint: no guessing across the world
+    assert not geocoder.resolve("Nisrsy", country="IQ").resolved  # same consonants, different name
