@@ -62,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     geocoding.add_argument("file", type=Path)
     geocoding.add_argument("-o", "--output", type=Path, required=True)
     geocoding.add_argument("--country", help="country hint (ISO-2, ISO-3 or name); a row's own 'country' wins")
+    geocoding.add_argument(
+        "--no-learn",
+        action="store_true",
+        help="do not use the place names learned from the shipped data's own coordinates",
+    )
     exporting = commands.add_parser("export", help="the events of a date window as an HTML map, CSV or GeoJSON")
     exporting.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: the data's first)")
     exporting.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: the data's last)")
@@ -175,7 +180,14 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from conflictmap.geocoding_tools import InputError, geocode_file
 
         try:
-            report = geocode_file(args.file, args.output, OfflineGeocoder(load_gazetteer()), country=args.country)
+            geocoder = OfflineGeocoder(load_gazetteer())
+            if not args.no_learn:
+                from conflictmap.learning import learn_places
+
+                geocoder = geocoder.with_learned(
+                    learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer)
+                )
+            report = geocode_file(args.file, args.output, geocoder, country=args.country)
         except InputError as error:
             print(f"conflictmap: {error}", file=sys.stderr)
             return 1

@@ -12,6 +12,7 @@ import pandas as pd
 
 from conflictmap.filters import filter_choices
 from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.learning import learn_places
 from conflictmap.placing import place_events
 from conflictmap.readers import ReadError, ReadResult
 from conflictmap.readers.curated import read_curated
@@ -68,7 +69,8 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
         if len(result.rejected):
             rejected[item.path.name] = result.rejected
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
-    placed = place_events(events, geocoder)
+    # the files' own precisely placed events teach the geocoder their spellings first
+    placed = place_events(events, geocoder.with_learned(learn_places(events, geocoder.gazetteer)))
     ordered = placed.events.sort_values("date_start", kind="stable").reset_index(drop=True)
     return Loaded(
         events=ordered,

@@ -23,7 +23,7 @@ from conflictmap.names import name_key, skeleton
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.csv"
 ADMIN1_NAMES = DATA_DIR / "geonames_admin1.csv"
-INDEX_VERSION = 2  # bump when the index layout or name_key changes
+INDEX_VERSION = 3  # bump when the index layout or name_key changes
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Place:
     population: int
     kind: str
     source: str
+    precision: str = "exact place"  # a GEO_PRECISIONS label: what a match on this entry is worth
 
 
 @dataclass(frozen=True)

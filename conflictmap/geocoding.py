@@ -17,16 +17,20 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from conflictmap.gazetteer import Gazetteer, Place
+from conflictmap.learning import LearnedPlaces
 from conflictmap.names import SITE_WORDS, feature_words, fold, name_key, spelling_key
 
 #: GEO_PRECISIONS labels (see conflictmap.schema) used by the geocoder.
-EXACT, NEAR, ADMIN1, REGION, COUNTRY = (
+EXACT, NEAR, ADMIN2, ADMIN1, REGION, COUNTRY = (
     "exact place",
     "within 25 km",
+    "district (admin2)",
     "province (admin1)",
     "region of a country",
     "country",
 )
+ADMIN1_WORDS = frozenset({"province", "governorate"})
+ADMIN2_WORDS = frozenset({"district", "qada", "qadaa"})
 DIRECTIONS = {
     "north": (1, 0),
     "northern": (1, 0),
@@ -89,9 +93,16 @@ def _describe(place: Place) -> str:
 class OfflineGeocoder(Geocoder):
     """A geopy geocoder over the offline `Gazetteer`; never touches the network."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, learned: LearnedPlaces | None = None) -> None:
+        """`learned`: place names learned from events with coordinates (see conflictmap.learning);
+        they win over the gazetteer for the very same name, in the same country."""
         super().__init__(user_agent="conflictmap-offline")
         self.gazetteer = gazetteer
+        self.learned = learned
+
+    def with_learned(self, learned: LearnedPlaces) -> OfflineGeocoder:
+        """The same gazetteer, taught by `learned`."""
+        return OfflineGeocoder(self.gazetteer, learned)
 
     # geopy's interface -------------------------------------------------------------
     def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None):
@@ -129,6 +140,10 @@ class OfflineGeocoder(Geocoder):
             match = self._resolve_part(query, part, hint, near, seen_candidates, province)
             if match is not None:
                 return match
+        for part, near in _parts(query):  # nothing finer: a learned district or province of that name
+            match = self._learned(query, part, hint, near, province, coarse=True)
+            if match is not None:
+                return match
         return PlaceMatch(query=query, country_code=hint, candidates=tuple(dict.fromkeys(seen_candidates)))
 
     def _resolve_part(
@@ -140,6 +155,9 @@ class OfflineGeocoder(Geocoder):
         country = self.gazetteer.country_code(part)
         if country is not None and hint in (None, country):
             return self._country_point(query, country, COUNTRY, f"country {country}")
+        learned = self._learned(query, part, hint, near, province)
+        if learned is not None:
+            return learned
         candidates = self.gazetteer.lookup(name_key(part))
         if hint:
             elsewhere = [p for p in candidates if p.country_code != hint]
@@ -175,12 +193,51 @@ class OfflineGeocoder(Geocoder):
             query=query,
             latitude=best.latitude,
             longitude=best.longitude,
-            precision=NEAR if near else EXACT,
+            precision=_level(part, NEAR if near else EXACT),
             located_by="supplement" if best.source.startswith("supplement") else "gazetteer",
             matched_name=best.name,
             admin1=best.admin1,
             country_code=best.country_code,
             source=best.source + ("; matched as a spelling variant" if variant else ""),
+        )
+
+    def _learned(
+        self, query: str, part: str, hint: str | None, near: bool, province: str | None, coarse: bool = False
+    ) -> PlaceMatch | None:
+        """The answer from learned places: the same name in the same country (and province, if
+        hinted). Towns first: a district or province of the same name ("Hīt district", "Baghdād
+        province") answers only when the name says so ("… province") or, with `coarse`, when nothing
+        else did. A site word leaves sites to the curated supplement."""
+        words = feature_words(part)
+        if self.learned is None or words & SITE_WORDS:
+            return None
+        levels = {EXACT, NEAR}
+        if words & ADMIN1_WORDS or coarse:
+            levels.add(ADMIN1)
+        if words & ADMIN2_WORDS or coarse:
+            levels.add(ADMIN2)
+        found = [p for p in self.learned.lookup(name_key(part)) if hint is None or p.country_code == hint]
+        if province:
+            found = [p for p in found if p.admin1 is None or p.admin1 == province]
+        found = [p for p in found if p.precision in levels]
+        if not found:
+            return None
+        order = [EXACT, NEAR, ADMIN2, ADMIN1]
+        if words & ADMIN2_WORDS:  # "Qaḑā’ al Fallūjah" is the district, not the town
+            order = [ADMIN2, ADMIN1, EXACT, NEAR]
+        elif words & ADMIN1_WORDS:
+            order = [ADMIN1, ADMIN2, EXACT, NEAR]
+        best = min(found, key=lambda p: (order.index(p.precision), -p.population))
+        return PlaceMatch(
+            query=query,
+            latitude=best.latitude,
+            longitude=best.longitude,
+            precision=NEAR if near and best.precision == EXACT else best.precision,
+            located_by="learned",
+            matched_name=best.name,
+            admin1=best.admin1,
+            country_code=best.country_code or None,
+            source=best.source,
         )
 
     def _variants(self, part: str, hint: str) -> list[Place]:
@@ -255,6 +312,20 @@ class OfflineGeocoder(Geocoder):
             country_code=country,
             source=f"{label}: median of its {len(places)} GeoNames places",
         )
+
+
+def _level(part: str, precision: str) -> str:
+    """A town matched for a district's or province's name stands for that area: say so.
+
+    >>> _level("Qaḑā’ al Fallūjah", "exact place")
+    'district (admin2)'
+    """
+    words = feature_words(part)
+    if words & ADMIN1_WORDS:
+        return ADMIN1
+    if words & ADMIN2_WORDS:
+        return ADMIN2
+    return precision
 
 
 def _parts(query: str) -> list[tuple[str, bool]]:

@@ -12,15 +12,15 @@ places = loaded.places
 
 st.title("Places")
 unresolved = places[places["located_by"] == "unresolved"]
-geocoded = places[places["located_by"].isin(["gazetteer", "supplement"])]
+geocoded = places[places["located_by"].isin(["learned", "gazetteer", "supplement"])]
 cols = st.columns(3)
 cols[0].metric("Place names", f"{len(places):,}")
 cols[1].metric("Geocoded offline", f"{len(geocoded):,}")
 cols[2].metric("Unresolved", f"{len(unresolved):,}")
 st.caption(
     "Place names in the whole data set (the filters do not apply here). Events with source "
-    "coordinates keep them; the others were geocoded offline from GeoNames and the project's "
-    "curated supplement."
+    "coordinates keep them; the others were geocoded offline: first from place names the data "
+    "itself places precisely (learned), then from GeoNames and the project's curated supplement."
 )
 
 columns = {

@@ -10,6 +10,7 @@ from conflictmap import ui
 from conflictmap.datasets import combine
 from conflictmap.exporting import events_to_csv, events_to_geojson, table_to_csv
 from conflictmap.importing import fix_swapped, import_file, swappable
+from conflictmap.learning import learn_places
 from conflictmap.placing import place_events
 from conflictmap.readers import ReadError, sheet_names
 from conflictmap.readers.generic import FIELD_LABELS
@@ -162,13 +163,16 @@ st.caption(
 how = st.radio("Add the file's events", ["beside the shipped data", "instead of it"], horizontal=True, key="data.how")
 if st.button("Add to my working data set", type="primary", key="data.add", icon=":material/add_location_alt:"):
     bar = st.progress(0.0, text="Geocoding place names…")
+    base = working or ui.load()
+    # what the working set and the file itself place precisely teaches the geocoder their spellings
+    teacher = pd.concat([base.events, imported.events], ignore_index=True)
+    taught = ui.geocoder().with_learned(learn_places(teacher, ui.geocoder().gazetteer))
     placed = place_events(
         imported.events,
-        ui.geocoder(),
+        taught,
         progress=lambda done, total: bar.progress(done / total, text=f"Geocoding place names: {done:,} of {total:,}"),
     )
     bar.progress(1.0, text="Placed.")
-    base = working or ui.load()
     ui.set_working(combine(base, placed.events, placed.places, upload.name, instead=how == "instead of it"))
     loaded = ui.data()
     unresolved = int((placed.events["located_by"] == "unresolved").sum())

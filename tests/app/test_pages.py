@@ -130,7 +130,7 @@ def test_places_page_lists_how_each_place_was_located(app):
     # nothing is unresolved in the shipped data, so the page shows a success note instead of that table
     geocoded, with_coordinates = (frame.value for frame in app.dataframe)
     assert "a US airbase in western Iraq" in set(geocoded["place"])
-    assert set(geocoded["located_by"]) == {"gazetteer", "supplement"}
+    assert set(geocoded["located_by"]) == {"learned", "gazetteer", "supplement"}
     assert len(with_coordinates) > 400
     assert any("Every place name in the data was located" in s.value for s in app.success)
 

@@ -101,7 +101,11 @@ def test_geocode_keeps_every_row_and_column_and_adds_provenance(tmp_path):
     assert table["id"].tolist() == ["1", "2", "3", "4", "5"]
     assert table.loc[2, "latitude"] == "" and table.loc[2, "match_source"] == "unresolved"
     assert table.loc[3, "matched_name"] == "Kerman"  # the row's own country wins over --country
-    assert table.loc[0, "precision"] == "exact place" and table.loc[0, "match_source"] == "gazetteer"
+    # Ramadi is learned from the shipped UCDP events' own coordinates, unless told not to learn
+    assert table.loc[0, "precision"] == "exact place" and table.loc[0, "match_source"] == "learned"
+    assert _cli("geocode", str(names), "-o", str(out), "--country", "IQ", "--no-learn").returncode == 0
+    plain = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert plain.loc[0, "match_source"] == "gazetteer" and plain.loc[0, "matched_name"] == "Ramadi"
 
 
 def test_geocode_without_a_place_column_is_one_line_and_exit_1(tmp_path):
