@@ -23,7 +23,7 @@ from conflictmap.names import name_key, skeleton
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.csv"
 ADMIN1_NAMES = DATA_DIR / "geonames_admin1.csv"
-INDEX_VERSION = 3  # bump when the index layout or name_key changes
+INDEX_VERSION = 4  # bump when the index layout or name_key changes
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,10 @@ class Gazetteer:
         self.places = [place for place, _ in entries]
         self.countries = countries
         self.provinces = admin1_keys()
+        self._country_keys: dict[str, str] = {}
+        for country in countries.values():
+            for spelling in (country.name, country.iso3, country.iso2):  # a name wins over a code
+                self._country_keys.setdefault(name_key(spelling), country.iso2)
         index: dict[str, list[int]] = defaultdict(list)
         for number, (place, aliases) in enumerate(entries):
             keys = {name_key(name) for name in (place.name, *aliases)} - {""}
@@ -84,11 +88,7 @@ class Gazetteer:
         """ISO-2 code for a country given as ISO-2, ISO-3 or name: "Iraq" -> "IQ"."""
         if not text:
             return None
-        folded = name_key(text)
-        for country in self.countries.values():
-            if folded in (country.iso2.lower(), country.iso3.lower(), name_key(country.name)):
-                return country.iso2
-        return None
+        return self._country_keys.get(name_key(text))
 
     def places_in(self, country_code: str) -> list[Place]:
         """The country's populated places (cities500)."""
