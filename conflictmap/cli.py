@@ -14,13 +14,13 @@ import pandas as pd
 from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, shipped
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.overrides import offline_geocoder
 from conflictmap.readers import ReadError
 
 
 def summary() -> dict:
     """What the dashboard loads: counts, date range, places and the unresolved place names."""
-    loaded = load_events(shipped(), OfflineGeocoder(load_gazetteer()))
+    loaded = load_events(shipped(), offline_geocoder())
     events, places = loaded.events, loaded.places
     unresolved = places[places["located_by"] == "unresolved"]
     return {
@@ -151,7 +151,7 @@ def export_command(start, end, format: str, output: Path, events_file: Path | No
     from conflictmap.filters import Filters, apply_filters, date_bounds
     from conflictmap.mapexport import standalone_map
 
-    geocoder = OfflineGeocoder(load_gazetteer())
+    geocoder = offline_geocoder()
     if events_file is not None:
         from conflictmap.importing import import_file
         from conflictmap.placing import place_events
@@ -180,7 +180,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from conflictmap.geocoding_tools import InputError, geocode_file
 
         try:
-            geocoder = OfflineGeocoder(load_gazetteer())
+            geocoder = offline_geocoder()
             if not args.no_learn:
                 from conflictmap.learning import learn_places
 

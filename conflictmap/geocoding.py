@@ -93,16 +93,23 @@ def _describe(place: Place) -> str:
 class OfflineGeocoder(Geocoder):
     """A geopy geocoder over the offline `Gazetteer`; never touches the network."""
 
-    def __init__(self, gazetteer: Gazetteer, learned: LearnedPlaces | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        learned: LearnedPlaces | None = None,
+        overrides: dict[tuple[str, str], Place] | None = None,
+    ) -> None:
         """`learned`: place names learned from events with coordinates (see conflictmap.learning);
-        they win over the gazetteer for the very same name, in the same country."""
+        they win over the gazetteer for the very same name, in the same country. `overrides`:
+        names analysts pinned to coordinates (see conflictmap.overrides); they win over everything."""
         super().__init__(user_agent="conflictmap-offline")
         self.gazetteer = gazetteer
         self.learned = learned
+        self.overrides = overrides or {}
 
     def with_learned(self, learned: LearnedPlaces) -> OfflineGeocoder:
-        """The same gazetteer, taught by `learned`."""
-        return OfflineGeocoder(self.gazetteer, learned)
+        """The same gazetteer and overrides, taught by `learned`."""
+        return OfflineGeocoder(self.gazetteer, learned, self.overrides)
 
     # geopy's interface -------------------------------------------------------------
     def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None):
@@ -133,6 +140,18 @@ class OfflineGeocoder(Geocoder):
         hint = self.gazetteer.country_code(country) if country else None
         if not name_key(query):
             return PlaceMatch(query=query, candidates=())
+        pinned = self.overrides.get((name_key(query), hint or "")) or self.overrides.get((name_key(query), ""))
+        if pinned is not None:
+            return PlaceMatch(
+                query=query,
+                latitude=pinned.latitude,
+                longitude=pinned.longitude,
+                precision=pinned.precision,
+                located_by="override",
+                matched_name=pinned.name,
+                country_code=pinned.country_code or hint,
+                source=pinned.source,
+            )
         seen_candidates: list[str] = []
         # a province known under any of its spellings; an unknown one is no hint at all
         province = self.gazetteer.provinces.get(name_key(admin1)) if admin1 else None

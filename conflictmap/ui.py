@@ -15,9 +15,9 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from conflictmap.access import email_allowed, password_ok, policy_from_secrets
 from conflictmap.datasets import Loaded, events_dir, load_events, shipped, synthetic_count, with_synthetic
 from conflictmap.filters import Filters, date_bounds, default_window
-from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
+from conflictmap.overrides import offline_geocoder
 from conflictmap.validation import bounds_from_gazetteer
 from conflictmap.viewstate import (
     MapView,
@@ -178,12 +178,18 @@ def page_setup(title: str) -> None:
 
 @st.cache_resource(show_spinner="Loading the offline gazetteer (the first start builds its index: about 15 s)…")
 def geocoder() -> OfflineGeocoder:
-    return OfflineGeocoder(load_gazetteer())
+    return offline_geocoder()
 
 
 def load() -> Loaded:
     """The shipped data, loaded once per server process and shared (read-only) by all sessions."""
     return _load_from(str(events_dir()), synthetic_count())
+
+
+def reload_geocoding() -> None:
+    """After the overrides changed: geocode everything again (for every session of this server)."""
+    geocoder.clear()
+    _load_from.clear()
 
 
 def data() -> Loaded:

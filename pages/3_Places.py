@@ -3,6 +3,8 @@
 import streamlit as st
 
 from conflictmap import ui
+from conflictmap.overrides import check_overrides, read_overrides, save_overrides
+from conflictmap.schema import GEO_PRECISIONS
 
 ui.page_setup("Places")
 loaded = ui.data()
@@ -12,7 +14,7 @@ places = loaded.places
 
 st.title("Places")
 unresolved = places[places["located_by"] == "unresolved"]
-geocoded = places[places["located_by"].isin(["learned", "gazetteer", "supplement"])]
+geocoded = places[places["located_by"].isin(["override", "learned", "gazetteer", "supplement"])]
 cols = st.columns(3)
 cols[0].metric("Place names", f"{len(places):,}")
 cols[1].metric("Geocoded offline", f"{len(geocoded):,}")
@@ -51,3 +53,26 @@ st.dataframe(
     height=400,
     key="places.source",
 )
+
+st.subheader("Overrides")
+st.caption(
+    "Pin a place name to coordinates: an override wins over every other answer, for this server and "
+    "everyone using it, and the events are placed again when you save. Country is optional (a name or "
+    "ISO code); precision is one of the map's levels, 'exact place' when left empty."
+)
+edited = st.data_editor(
+    read_overrides(),
+    num_rows="dynamic",
+    hide_index=True,
+    key="places.overrides",
+    width="stretch",
+    column_config={"precision": st.column_config.SelectboxColumn("precision", options=list(GEO_PRECISIONS))},
+)
+if st.button("Save overrides and place the events again", key="places.save", icon=":material/save:"):
+    problems = check_overrides(edited, ui.geocoder().gazetteer)
+    if problems:
+        st.error("Not saved:\n\n" + "\n".join(f"- {problem}" for problem in problems), icon=":material/error:")
+    else:
+        save_overrides(edited)
+        ui.reload_geocoding()
+        st.success(f"Saved {len(edited)} override(s); the events were placed again.", icon=":material/check_circle:")

@@ -128,10 +128,10 @@ def test_events_page_searches_and_offers_a_download(app):
 def test_places_page_lists_how_each_place_was_located(app):
     app.switch_page("pages/3_Places.py").run()
     # nothing is unresolved in the shipped data, so the page shows a success note instead of that table
-    geocoded, with_coordinates = (frame.value for frame in app.dataframe)
+    geocoded, with_coordinates, overrides = (frame.value for frame in app.dataframe)
     assert "a US airbase in western Iraq" in set(geocoded["place"])
     assert set(geocoded["located_by"]) == {"learned", "gazetteer", "supplement"}
-    assert len(with_coordinates) > 400
+    assert len(with_coordinates) > 400 and list(overrides.columns)[:4] == ["place", "country", "latitude", "longitude"]
     assert any("Every place name in the data was located" in s.value for s in app.success)
 
 
