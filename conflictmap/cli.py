@@ -187,7 +187,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 geocoder = geocoder.with_learned(
                     learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer)
                 )
-            report = geocode_file(args.file, args.output, geocoder, country=args.country)
+            from conflictmap.geocache import CachedGeocoder
+
+            cached = CachedGeocoder(geocoder)
+            report = geocode_file(args.file, args.output, cached, country=args.country)
+            cached.save()
+            report["answered_from_cache"] = report["distinct_places"] - cached.misses
         except InputError as error:
             print(f"conflictmap: {error}", file=sys.stderr)
             return 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.filters import filter_choices
+from conflictmap.geocache import CachedGeocoder
 from conflictmap.geocoding import OfflineGeocoder
 from conflictmap.learning import learn_places
 from conflictmap.placing import place_events
@@ -69,8 +70,11 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
         if len(result.rejected):
             rejected[item.path.name] = result.rejected
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
-    # the files' own precisely placed events teach the geocoder their spellings first
-    placed = place_events(events, geocoder.with_learned(learn_places(events, geocoder.gazetteer)))
+    # the files' own precisely placed events teach the geocoder their spellings first; answers
+    # are kept on disk, so the next start geocodes nothing
+    cached = CachedGeocoder(geocoder.with_learned(learn_places(events, geocoder.gazetteer)))
+    placed = place_events(events, cached)
+    cached.save()
     ordered = placed.events.sort_values("date_start", kind="stable").reset_index(drop=True)
     return Loaded(
         events=ordered,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from statistics import median
+from typing import Protocol
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -57,6 +58,12 @@ _SPLIT = re.compile(r",|;|\s+\bnear\b\s+|\s+\bin\b\s+|\s+\bof\b\s+|\s+-\s+", re.
 VARIANT_SCORE = 0.8
 #: Two towns of similar size further apart than this make a name ambiguous.
 AMBIGUOUS_KM = 25.0
+
+
+class Resolver(Protocol):
+    """Anything that resolves place names as `OfflineGeocoder.resolve` does (e.g. a cache)."""
+
+    def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> PlaceMatch: ...
 
 
 @dataclass(frozen=True)

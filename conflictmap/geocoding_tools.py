@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.geocoding import OfflineGeocoder, PlaceMatch, distance_km
+from conflictmap.geocoding import OfflineGeocoder, PlaceMatch, Resolver, distance_km
 
 ADDED = ["latitude", "longitude", "precision", "matched_name", "match_source", "candidates"]
 
@@ -33,7 +33,7 @@ def _progress(done: int, total: int) -> None:
 def geocode_file(
     path: Path,
     output: Path,
-    geocoder: OfflineGeocoder,
+    geocoder: Resolver,
     country: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:

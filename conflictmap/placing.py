@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.geocoding import Resolver
 
 #: Columns of the places table, one row per distinct place name (and country) in the data.
 PLACE_COLUMNS = [
@@ -38,7 +38,7 @@ def _query(events: pd.DataFrame) -> pd.Series:
 
 
 def place_events(
-    events: pd.DataFrame, geocoder: OfflineGeocoder, progress: Callable[[int, int], None] | None = None
+    events: pd.DataFrame, geocoder: Resolver, progress: Callable[[int, int], None] | None = None
 ) -> Placed:
     """Geocode the events that lack coordinates and describe every place in the data.
 
