@@ -188,9 +188,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                     learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer)
                 )
             from conflictmap.geocache import CachedGeocoder
+            from conflictmap.online import online_fallback
 
             cached = CachedGeocoder(geocoder)
-            report = geocode_file(args.file, args.output, cached, country=args.country)
+            report = geocode_file(args.file, args.output, online_fallback(cached), country=args.country)
             cached.save()
             report["answered_from_cache"] = report["distinct_places"] - cached.misses
         except InputError as error:

@@ -51,7 +51,7 @@ GEO_PRECISIONS = (
 )
 
 #: How an event got its coordinates.
-LOCATED_BY = ("source coordinates", "override", "learned", "gazetteer", "supplement", "unresolved")
+LOCATED_BY = ("source coordinates", "override", "learned", "gazetteer", "supplement", "online", "unresolved")
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
