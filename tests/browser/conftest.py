@@ -29,18 +29,12 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, Playwright, expect, sync_playwright
 
+from conflictmap.bench import CHROMIUM_FLAGS
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = CHROMIUM_FLAGS  # Debian's chromium, headless, with no background networking
 SERVER_START_TIMEOUT = 120  # seconds until /_stcore/health answers "ok"
 FIRST_RUN_TIMEOUT = 90_000  # ms: a server's first script run imports everything and loads the data
 TIMEOUT = 30_000  # ms: any other wait
