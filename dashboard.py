@@ -117,7 +117,7 @@ if not view.embed:
         )
         st.caption(f"{len(here):,} event(s) in the {layer.cell_size}° cell around {spot['lat']:.4f}, {spot['lng']:.4f}")
         ui.event_table(here.head(5_000), key="selected_events")
-    elif selected:
+    elif selected and (loaded.events["event_id"] == selected).any():  # (a link's event may be gone)
         event = loaded.events[loaded.events["event_id"] == selected].iloc[0]
         here = at_point(shown, event["latitude"], event["longitude"], within=1e-9)
         st.caption(f"{len(here)} event(s) in this view at {event['latitude']:.4f}, {event['longitude']:.4f}")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from conflictmap.filters import UNKNOWN
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -54,7 +56,11 @@ def over_time(events: pd.DataFrame, period: str) -> pd.DataFrame:
         )
     periods = events["date_start"].dt.to_period(code).dt.start_time
     table = (
-        events.assign(period_start=periods, fatalities=events["fatalities"].fillna(0).astype("int64"))
+        events.assign(
+            period_start=periods,
+            fatalities=events["fatalities"].fillna(0).astype("int64"),
+            event_type=events["event_type"].fillna(UNKNOWN),  # counted, as the filters offer them
+        )
         .groupby(["period_start", "event_type"], observed=True)
         .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
         .reset_index()

@@ -6,18 +6,22 @@ and `sidebar_filters`, then the pure core.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from conflictmap.access import email_allowed, password_ok, policy_from_secrets
-from conflictmap.datasets import Loaded, events_dir, load_events, shipped, synthetic_count, with_synthetic
+from conflictmap.datasets import Loaded, combine, events_dir, load_events, shipped, synthetic_count, with_synthetic
 from conflictmap.filters import Filters, date_bounds, default_window
 from conflictmap.geocoding import OfflineGeocoder
+from conflictmap.learning import learn_places
 from conflictmap.mapassets import STATIC_DIR, MapAssets, find_assets
 from conflictmap.overrides import offline_geocoder
+from conflictmap.placing import place_events
 from conflictmap.validation import bounds_from_gazetteer
 from conflictmap.viewstate import (
     MapView,
@@ -36,8 +40,9 @@ PAGES = (
     ("pages/5_Data.py", "Data", ":material/upload_file:"),
 )
 FAVICON = STATIC_DIR / "favicon.png"
-VIEW = "conflictmap.view"
-WORKING = "conflictmap.working"  # session key of the current Filters, shared by all pages
+VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
+WORKING = "conflictmap.working"
+WORKING_STEPS = "conflictmap.working_steps"  # the files added, to place them again when overrides change
 LINK_WARNINGS = "conflictmap.link_warnings"
 MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
@@ -100,7 +105,7 @@ def show_link_warnings(filters: Filters) -> None:
         st.session_state.pop(LINK_WARNINGS, None)
         return
     for warning in warnings:
-        st.warning(warning, icon=":material/link_off:")
+        st.warning(plain(warning), icon=":material/link_off:")
 
 
 def map_view(loaded: Loaded) -> MapView:
@@ -199,14 +204,58 @@ def data() -> Loaded:
 
 
 def set_working(loaded: Loaded | None) -> None:
-    """Make `loaded` this session's working set (None: back to the shared data); filters start afresh."""
+    """Make `loaded` this session's working set (None: back to the shared data); filters start
+    afresh (and the address's old filters are not taken for a link the analyst opened)."""
     if loaded is None:
         st.session_state.pop(WORKING, None)
+        st.session_state.pop(WORKING_STEPS, None)
     else:
         st.session_state[WORKING] = loaded
     for key in list(st.session_state.keys()):
-        if key == VIEW or key.endswith((".dates", ".types", ".actors", ".admin1")):
+        if key in (VIEW, MAP_VIEW, LINK_WARNINGS) or key.endswith((".dates", ".types", ".actors", ".admin1")):
             del st.session_state[key]
+    for name in (*FILTER_PARAMETERS, *MAP_PARAMETERS):
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def _placed_with(base: Loaded, events, name: str, instead: bool, progress=None) -> Loaded:
+    """`events` (an analyst's file, read) placed and combined with `base`; the working set and the
+    file itself teach the geocoder their spellings first."""
+    teacher = pd.concat([base.events, events], ignore_index=True)
+    taught = geocoder().with_learned(learn_places(teacher, geocoder().gazetteer))
+    placed = place_events(events, taught, progress=progress)
+    return combine(base, placed.events, placed.places, name, instead=instead)
+
+
+def add_to_working(events, name: str, instead: bool, progress=None) -> Loaded:
+    """Add a file's events to this session's working set (made from the shared data on first use)."""
+    steps = [*st.session_state.get(WORKING_STEPS, []), (events, name, instead)]
+    working = _placed_with(data(), events, name, instead, progress)
+    set_working(working)
+    st.session_state[WORKING_STEPS] = steps
+    return working
+
+
+def rebuild_working() -> None:
+    """Place this session's added files again (after the overrides changed), from the shared data."""
+    steps = st.session_state.get(WORKING_STEPS)
+    if not steps:
+        return
+    working = load()
+    for events, name, instead in steps:
+        working = _placed_with(working, events, name, instead)
+    st.session_state[WORKING] = working
+
+
+def plain(text: object) -> str:
+    """Text from files, links or data, made safe to show in Streamlit's Markdown: every Markdown
+    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing.
+
+    >>> print(plain("![x](http://a) **b** $c$ :red[d]"))
+    \\!\\[x\\]\\(http\\://a\\) \\*\\*b\\*\\* \\$c\\$ \\:red\\[d\\]
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", str(text))
 
 
 @st.cache_resource
@@ -264,9 +313,9 @@ def event_table(events, key: str, height: int | str = "auto") -> None:
 def show_load_problems(loaded: Loaded) -> None:
     """Files that could not be read, and rows set aside, stated plainly above the page."""
     for problem in loaded.problems:
-        st.error(f"Could not read {problem}. The other data sets are loaded.", icon=":material/error:")
+        st.error(f"Could not read {plain(problem)}. The other data sets are loaded.", icon=":material/error:")
     for name, rejected in loaded.rejected.items():
-        with st.expander(f"{len(rejected)} row(s) of {name} were set aside", icon=":material/warning:"):
+        with st.expander(f"{len(rejected)} row(s) of {plain(name)} were set aside", icon=":material/warning:"):
             st.dataframe(rejected, hide_index=True)
             st.download_button(
                 "Download the set-aside rows (CSV)",

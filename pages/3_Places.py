@@ -71,8 +71,10 @@ edited = st.data_editor(
 if st.button("Save overrides and place the events again", key="places.save", icon=":material/save:"):
     problems = check_overrides(edited, ui.geocoder().gazetteer)
     if problems:
-        st.error("Not saved:\n\n" + "\n".join(f"- {problem}" for problem in problems), icon=":material/error:")
+        listed = "\n".join(f"- {ui.plain(problem)}" for problem in problems)
+        st.error(f"Not saved:\n\n{listed}", icon=":material/error:")
     else:
         save_overrides(edited)
         ui.reload_geocoding()
+        ui.rebuild_working()  # this session's own files are placed again too
         st.success(f"Saved {len(edited)} override(s); the events were placed again.", icon=":material/check_circle:")

@@ -85,6 +85,6 @@ else:
     )
 st.caption(
     f"Loaded {len(loaded.events):,} events from "
-    + ", ".join(f"{name} ({rows:,} rows read)" for name, rows in loaded.read.items())
+    + ", ".join(f"{ui.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
     + "."
 )

@@ -7,11 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap import ui
-from conflictmap.datasets import combine
 from conflictmap.exporting import events_to_csv, events_to_geojson, table_to_csv
 from conflictmap.importing import fix_swapped, import_file, swappable
-from conflictmap.learning import learn_places
-from conflictmap.placing import place_events
 from conflictmap.readers import ReadError, sheet_names
 from conflictmap.readers.generic import FIELD_LABELS
 
@@ -35,7 +32,7 @@ st.caption(
 )
 if working is not None:
     st.info(f"You are looking at your working data set: {len(working.events):,} events.", icon=":material/dataset:")
-    if st.button("Go back to the shipped data only", key="data.reset", icon=":material/undo:"):
+    if st.button("Go back to the shipped data only", key="data.back", icon=":material/undo:"):
         ui.set_working(None)
         st.rerun()
 
@@ -76,13 +73,13 @@ if upload.name.lower().endswith(".xlsx"):
     try:
         sheets = sheet_names(content, upload.name)
     except ReadError as error:
-        st.error(f"Could not read {error}", icon=":material/error:")
+        st.error(f"Could not read {ui.plain(error)}", icon=":material/error:")
         st.stop()
     sheet = st.selectbox("Sheet", sheets, key="data.sheet") if len(sheets) > 1 else None
 
 mapping_overrides = st.session_state.get(f"data.mapping.{digest}")
 try:
-    with st.spinner(f"Reading {upload.name}…"):
+    with st.spinner(f"Reading {ui.plain(upload.name)}…"):
         imported = import_file(
             content,
             upload.name,
@@ -92,12 +89,15 @@ try:
             country_bounds=ui.country_bounds(),
         )
 except ReadError as error:
-    st.error(f"Could not read {error}", icon=":material/error:")
+    st.error(f"Could not read {ui.plain(error)}", icon=":material/error:")
     st.stop()
+swapped_key = f"data.swapped.{digest}"
+if st.session_state.get(swapped_key):  # the analyst chose to swap: keep it on every later run
+    imported = fix_swapped(imported)
 
 report = imported.report
 st.success(
-    f"Read as **{FORMATS.get(report['format'], report['format'])}** — {imported.detected.reason}",
+    f"Read as **{FORMATS.get(report['format'], report['format'])}** — {ui.plain(imported.detected.reason)}",
     icon=":material/check_circle:",
 )
 cols = st.columns(3)
@@ -142,8 +142,8 @@ if report["rejected"]:
             icon=":material/swap_horiz:",
         )
         if st.button("Swap them and accept those rows", key="data.swap"):
-            imported = fix_swapped(imported)
-            st.toast(f"Swapped: {imported.report['accepted']:,} rows are now accepted.")
+            st.session_state[swapped_key] = True
+            st.rerun()
 
 if imported.events.empty:
     st.info(
@@ -163,21 +163,17 @@ st.caption(
 how = st.radio("Add the file's events", ["beside the shipped data", "instead of it"], horizontal=True, key="data.how")
 if st.button("Add to my working data set", type="primary", key="data.add", icon=":material/add_location_alt:"):
     bar = st.progress(0.0, text="Geocoding place names…")
-    base = working or ui.load()
-    # what the working set and the file itself place precisely teaches the geocoder their spellings
-    teacher = pd.concat([base.events, imported.events], ignore_index=True)
-    taught = ui.geocoder().with_learned(learn_places(teacher, ui.geocoder().gazetteer))
-    placed = place_events(
+    added = ui.add_to_working(
         imported.events,
-        taught,
+        upload.name,
+        instead=how == "instead of it",
         progress=lambda done, total: bar.progress(done / total, text=f"Geocoding place names: {done:,} of {total:,}"),
     )
     bar.progress(1.0, text="Placed.")
-    ui.set_working(combine(base, placed.events, placed.places, upload.name, instead=how == "instead of it"))
-    loaded = ui.data()
-    unresolved = int((placed.events["located_by"] == "unresolved").sum())
+    file_events = added.events[added.events["event_id"].isin(imported.events["event_id"])]
+    unresolved = int((file_events["located_by"] == "unresolved").sum())
     st.success(
-        f"Added {len(placed.events):,} events"
+        f"Added {len(imported.events):,} events"
         + (f"; {unresolved:,} could not be placed (see Places)." if unresolved else "."),
         icon=":material/check_circle:",
     )

@@ -38,3 +38,8 @@ def marker_data(args: dict) -> list[list]:
     match = re.search(r"var rows = (\[.*?\]);\n", args["feature_group"], re.S)
     assert match, "no marker data in the feature group"
     return json.loads(match.group(1))
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as the page shows it: backslash escapes removed ("a\\_b" -> "a_b")."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.filters import Filters, apply_filters
-from tests.app.conftest import PAGES, map_component, marker_data
+from tests.app.conftest import PAGES, map_component, marker_data, shown
 from tests.conftest import ROOT
 
 JUNE_2014 = (dt.date(2014, 6, 1), dt.date(2014, 6, 30))
@@ -91,7 +91,7 @@ def test_a_link_opens_its_view_and_a_tampered_one_warns():
     tampered.query_params["start"] = "2014-02-30"
     tampered.query_params["type"] = ["<script>alert(1)</script>"]
     tampered.run()
-    warnings = [w.value for w in tampered.warning]
+    warnings = [shown(w.value) for w in tampered.warning]
     assert any("'start'" in w and "2014-02-30" in w for w in warnings)
     assert any("'type'" in w for w in warnings)
     assert not tampered.exception and tampered.metric[0].value != "0"
@@ -157,12 +157,12 @@ def test_a_broken_file_is_named_on_the_page_and_hostile_text_stays_text(tmp_path
     at.query_params["start"] = "2024-01-01"
     at.run()
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert errors == [
         "Could not read ucdp_ged_iraq.csv: missing column(s): type_of_violence, side_a, side_b, "
         "where_prec, latitude, longitude, date_start, date_end, best. The other data sets are loaded."
     ]
-    assert any("1 row(s) of report_events.csv were set aside" in e.label for e in at.expander)
+    assert any("1 row(s) of report_events.csv were set aside" in shown(e.label) for e in at.expander)
     assert at.metric[0].value == "5"  # four January events of the article and the hostile one
     rows = marker_data(map_component(at))
     hostile_row = next(r for r in rows if r[3].startswith("2024-01-05"))
@@ -229,3 +229,36 @@ def test_many_events_are_counted_in_cells_and_a_cell_click_lists_them(monkeypatc
     assert any("cell around 33.3400, 44.4000" in c.value for c in at.caption)
     (table,) = [frame.value for frame in at.dataframe]
     assert len(table) > 0 and table["latitude"].between(33.0, 33.7).all()
+
+
+def _small_working_set(loaded):
+    """A working set made of the article's events only (as 'instead of' the shipped data)."""
+    from dataclasses import replace
+
+    from conflictmap.filters import filter_choices
+
+    events = loaded.events[loaded.events["dataset"] == "News report"].reset_index(drop=True)
+    return replace(loaded, events=events, choices=filter_choices(events), read={"my file.csv": len(events)})
+
+
+def test_pages_run_on_a_working_set_and_a_stale_selected_event_is_dropped(loaded):
+    from conflictmap.ui import MAP_VIEW, WORKING
+    from conflictmap.viewstate import MapView
+
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.session_state[WORKING] = _small_working_set(loaded)
+        at.session_state[MAP_VIEW] = MapView(event="ucdp:114064")  # an event of the shipped data only
+        if page != "dashboard.py":
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_text_from_links_and_files_cannot_inject_markdown():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["type"] = ["![x](https://example.invalid/p.png)"]
+    at.run()
+    (warning,) = [w.value for w in at.warning]
+    assert "\\!\\[x\\]\\(https\\:" in warning  # escaped: shown as text, no image fetched
+    assert "![x](https://example.invalid/p.png)" in shown(warning)

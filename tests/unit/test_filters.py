@@ -108,3 +108,10 @@ def test_events_in_the_map_view(loaded):
     # before the map is laid out, streamlit-folium reports bounds of None
     unknown = {"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}
     assert len(in_bounds(loaded.events, unknown)) == len(loaded.events)
+
+
+def test_events_without_a_type_are_counted_over_time(loaded):
+    events = loaded.events.tail(3).copy()
+    events["event_type"] = pd.array([None, None, "Air strike"], dtype="string")
+    table = over_time(events, "year")
+    assert table["events"].sum() == 3 and UNKNOWN in set(table["event_type"])
