@@ -32,6 +32,14 @@ def test_an_acled_file_is_detected_and_added_to_this_session_only(app, open_app)
     app.page.keyboard.press("Enter")
     expect(app.page.get_by_text("events in the filtered view")).to_be_visible()
 
+    # back on the Data page (after a file was added) the analyst can return to the shipped data
+    app.page_link("Data").click()
+    app.wait_for_run()
+    expect(app.page.get_by_text("You are looking at your working data set")).to_be_visible()
+    app.page.get_by_role("button", name="Go back to the shipped data only").click()
+    expect(app.page.get_by_text("You are looking at your working data set")).to_have_count(0)
+    expect(app.page.locator('[data-testid="stException"]')).to_have_count(0)
+
     # another analyst on the same server does not see the file
     other = open_app(app.server)
     other.goto("/Data")
