@@ -12,7 +12,7 @@ measured). Each measurement runs in its own process, so its peak memory (ru_maxr
 Each reader runs --repeat times (default 3) and the fastest run is shown with all the times:
 on a shared 2-core machine other processes can only slow a run down.
 
-The fast path is `conflictmap.importing.import_file` with the country boxes the app passes
+The fast path is `conflictmap.readers.importing.import_file` with the country boxes the app passes
 (swapped-coordinate check on). The naive path is what a first version would do: pandas'
 default `read_csv`, then one Python function per row (`DataFrame.apply(axis=1)`) to build and
 check each event.
@@ -163,14 +163,14 @@ def measure(kind: str, approach: str, path: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     import pandas  # noqa: F401  (imported before the baseline, as the app has it loaded)
 
-    from conflictmap.importing import import_file
-    from conflictmap.readers import use_system_allocator
+    from conflictmap.readers.importing import import_file
+    from conflictmap.readers.splitting import use_system_allocator
 
     bounds = None
     if approach == "fast":
         use_system_allocator()  # as `python -m conflictmap import` does
-        from conflictmap.gazetteer import load_gazetteer
-        from conflictmap.validation import bounds_from_gazetteer
+        from conflictmap.geocode.gazetteer import load_gazetteer
+        from conflictmap.readers.validation import bounds_from_gazetteer
 
         bounds = bounds_from_gazetteer(load_gazetteer())
     baseline = _rss_mb()

@@ -9,13 +9,12 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, shipped
-from conflictmap.gazetteer import load_gazetteer
-from conflictmap.overrides import offline_geocoder
-from conflictmap.readers import ReadError
+from conflictmap.errors import ConflictmapError
+from conflictmap.geocode.gazetteer import load_gazetteer
+from conflictmap.geocode.overrides import offline_geocoder
+from conflictmap.schema import Format
 
 
 def summary() -> dict:
@@ -44,20 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("summary", help="print a JSON summary of the data the dashboard loads")
     commands.add_parser("hash-password", help="read a password (not echoed) and print its hash for the secrets")
-    bench = commands.add_parser("bench", help="benchmarks that print figures")
-    bench.add_argument(
-        "what",
-        choices=["map", "browser", "geocode"],
-        help="map: Python work per slider change; browser: slider change to map redrawn in Chromium; "
-        "geocode: the geocoder on real place lists against a naive exact lookup",
-    )
-    bench.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of synthetic events")
-    bench.add_argument("--no-naive", action="store_true", help="skip the naive one-marker-per-event map")
     importing = commands.add_parser("import", help="read a UCDP, ACLED, GDELT or other file into the event schema")
     importing.add_argument("file", type=Path)
-    importing.add_argument("--format", default="auto", choices=["auto", "ucdp", "acled", "gdelt", "csv"])
+    importing.add_argument("--format", default=Format.AUTO, choices=list(Format))
     importing.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
-    importing.add_argument("--map", default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town")
+    importing.add_argument(
+        "--map", type=_mapping, default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town"
+    )
     geocoding = commands.add_parser("geocode", help="add coordinates to a CSV with a 'place' column")
     geocoding.add_argument("file", type=Path)
     geocoding.add_argument("-o", "--output", type=Path, required=True)
@@ -75,41 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
     args = parser.parse_args(argv)
     try:
-        return _run(args, parser)
-    except (ReadError, OSError, ValueError) as error:
+        return _run(args)
+    except (ConflictmapError, OSError) as error:
         print(f"conflictmap: {error}", file=sys.stderr)
         return 1
-
-
-def bench_geocode_lists() -> None:
-    """The UCDP place list (country IQ; nothing learned from the UCDP file) and the article's places."""
-    from conflictmap.datasets import DATA_DIR
-    from conflictmap.geocoding_tools import bench_geocode
-    from conflictmap.readers.curated import read_curated
-
-    shared = DATA_DIR.parent.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
-    lists = {}
-    if shared.exists():
-        ucdp = pd.read_csv(shared)
-        lists["UCDP place list (IQ)"] = (
-            ucdp["where_coordinates"].tolist(),
-            list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
-            "IQ",
-            ucdp["adm_1"].fillna("").tolist(),
-        )
-    article = read_curated(DATA_DIR / "report_events.csv", "News report").events
-    truth = {
-        "Dalil Air Base, near An Nasiriyah": (30.9353, 46.0903),
-        "Ramadi": (33.4258, 43.2992),
-        "Taji military base": (33.5297, 44.2561),
-        "Baghdad": (33.3153, 44.3661),
-        "Ain al-Asad Air Base": (33.7919, 42.4425),
-        "Kerman": (30.2839, 57.0834),
-    }
-    names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
-    iraq = [name for name in names if name != "Kerman"]
-    lists["article places (IQ)"] = (iraq, [truth[name] for name in iraq], "IQ", None)
-    bench_geocode(load_gazetteer(), lists)
 
 
 def _date(text: str) -> dt.date:
@@ -124,16 +85,16 @@ def _mapping(text: str | None) -> dict[str, str] | None:
         return None
     pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
     if any(len(pair) != 2 for pair in pairs):
-        raise ValueError(f"--map: '{text}' is not field=Column,field=Column")
+        raise argparse.ArgumentTypeError(f"'{text}' is not field=Column,field=Column")
     return {field.strip(): column.strip() for field, column in pairs}
 
 
 def import_command(path: Path, format: str, output: Path, mapping: dict[str, str] | None) -> dict:
     """Write the accepted rows (canonical schema) to `output` and the rejected ones beside it."""
     from conflictmap.exporting import events_to_csv, table_to_csv
-    from conflictmap.importing import import_file
-    from conflictmap.readers import use_system_allocator
-    from conflictmap.validation import bounds_from_gazetteer
+    from conflictmap.readers.importing import import_file
+    from conflictmap.readers.splitting import use_system_allocator
+    from conflictmap.readers.validation import bounds_from_gazetteer
 
     use_system_allocator()
     imported = import_file(path, format=format, mapping=mapping, country_bounds=bounds_from_gazetteer(load_gazetteer()))
@@ -149,12 +110,12 @@ def import_command(path: Path, format: str, output: Path, mapping: dict[str, str
 def export_command(start, end, format: str, output: Path, events_file: Path | None) -> dict:
     from conflictmap.exporting import events_to_csv, events_to_geojson
     from conflictmap.filters import Filters, apply_filters, date_bounds
-    from conflictmap.mapexport import standalone_map
+    from conflictmap.maps.standalone import standalone_map
 
     geocoder = offline_geocoder()
     if events_file is not None:
-        from conflictmap.importing import import_file
-        from conflictmap.placing import place_events
+        from conflictmap.geocode.placing import place_events
+        from conflictmap.readers.importing import import_file
 
         events = place_events(import_file(events_file).events, geocoder).events
         events = events.sort_values("date_start", kind="stable").reset_index(drop=True)
@@ -172,31 +133,25 @@ def export_command(start, end, format: str, output: Path, events_file: Path | No
     return {"events": len(shown), "format": format, "output": str(output), "bytes": len(text.encode("utf-8"))}
 
 
-def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
-        print(json.dumps(import_command(args.file, args.format, args.output, _mapping(args.map)), ensure_ascii=False))
+        print(json.dumps(import_command(args.file, args.format, args.output, args.map), ensure_ascii=False))
         return 0
     if args.command == "geocode":
-        from conflictmap.geocoding_tools import InputError, geocode_file
+        from conflictmap.geocode.batch import geocode_file
 
-        try:
-            geocoder = offline_geocoder()
-            if not args.no_learn:
-                from conflictmap.learning import learn_places
+        geocoder = offline_geocoder()
+        if not args.no_learn:
+            from conflictmap.geocode.learned import learn_places
 
-                geocoder = geocoder.with_learned(
-                    learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer)
-                )
-            from conflictmap.geocache import CachedGeocoder
-            from conflictmap.online import online_fallback
+            geocoder = geocoder.with_learned(learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer))
+        from conflictmap.geocode.cache import CachedGeocoder
+        from conflictmap.geocode.nominatim import online_fallback
 
-            cached = CachedGeocoder(geocoder)
-            report = geocode_file(args.file, args.output, online_fallback(cached), country=args.country)
-            cached.save()
-            report["answered_from_cache"] = report["distinct_places"] - cached.misses
-        except InputError as error:
-            print(f"conflictmap: {error}", file=sys.stderr)
-            return 1
+        cached = CachedGeocoder(geocoder)
+        report = geocode_file(args.file, args.output, online_fallback(cached), country=args.country)
+        cached.save()
+        report["answered_from_cache"] = report["distinct_places"] - cached.misses
         print(json.dumps(report, ensure_ascii=False))
         return 0
     if args.command == "export":
@@ -206,20 +161,6 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(json.dumps(summary(), indent=2, ensure_ascii=False))
     elif args.command == "hash-password":
         print(hash_password(getpass.getpass("Shared password: ")))
-    elif args.command == "bench":
-        from conflictmap import bench as benchmarks
-
-        try:
-            sizes = [int(size) for size in args.sizes.split(",")]
-        except ValueError:
-            parser.error(f"--sizes: '{args.sizes}' is not a comma-separated list of whole numbers")
-        if args.what == "geocode":
-            bench_geocode_lists()
-        elif args.what == "map":
-            benchmarks.bench_map(sizes, naive=not args.no_naive)
-        else:
-            for size in sizes:
-                benchmarks.measure_browser(size)
     return 0
 
 

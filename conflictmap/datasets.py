@@ -3,44 +3,41 @@ problem kept for the page to show."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from conflictmap.filters import filter_choices
-from conflictmap.geocache import CachedGeocoder
-from conflictmap.geocoding import OfflineGeocoder
-from conflictmap.learning import learn_places
-from conflictmap.placing import place_events
-from conflictmap.readers import ReadError, ReadResult
-from conflictmap.readers.curated import read_curated
-from conflictmap.readers.ucdp import read_ucdp
-from conflictmap.schema import conform
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from conflictmap.geocode.cache import CachedGeocoder
+from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.learned import learn_places
+from conflictmap.geocode.placing import place_events
+from conflictmap.readers.importing import import_file
+from conflictmap.readers.table import ReadError, ReadResult
+from conflictmap.schema import Format, conform
+from conflictmap.settings import events_dir
 
 
 @dataclass(frozen=True)
 class Shipped:
+    """An event file the dashboard loads, in its format, named as its events' data set."""
+
     dataset: str
     path: Path
-    read: Callable[[Path], ReadResult]
+    format: Format
 
-
-def events_dir() -> Path:
-    """The folder of the event files the dashboard loads: $CONFLICTMAP_DATA_DIR, else data/."""
-    return Path(os.environ.get("CONFLICTMAP_DATA_DIR") or DATA_DIR)
+    def read(self) -> ReadResult:
+        return import_file(self.path, format=self.format, dataset=self.dataset).result
 
 
 def shipped(directory: Path | None = None) -> tuple[Shipped, ...]:
     """The event files the dashboard loads from `directory` (default: `events_dir()`)."""
     directory = Path(directory or events_dir())
     return (
-        Shipped("UCDP GED", directory / "ucdp_ged_iraq.csv", read_ucdp),
-        Shipped("News report", directory / "report_events.csv", lambda path: read_curated(path, "News report")),
+        Shipped("UCDP GED", directory / "ucdp_ged_iraq.csv", Format.UCDP),
+        Shipped("News report", directory / "report_events.csv", Format.CURATED),
     )
 
 
@@ -61,7 +58,7 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
     frames, problems, rejected, read = [], [], {}, {}
     for item in shipped:
         try:
-            result = item.read(item.path)
+            result = item.read()
         except ReadError as error:
             problems.append(str(error))
             continue
@@ -84,12 +81,6 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
         read=read,
         choices=filter_choices(ordered),
     )
-
-
-def synthetic_count() -> int:
-    """$CONFLICTMAP_SYNTHETIC_EVENTS: synthetic events to add, for load tests and benchmarks (0: none)."""
-    text = os.environ.get("CONFLICTMAP_SYNTHETIC_EVENTS", "0").strip() or "0"
-    return max(int(text), 0) if text.isdigit() else 0
 
 
 def with_synthetic(loaded: Loaded, count: int, seed: int = 1) -> Loaded:
@@ -121,3 +112,31 @@ def combine(base: Loaded, added: pd.DataFrame, added_places: pd.DataFrame, name:
         read=read,
         choices=filter_choices(events),
     )
+
+
+@dataclass(frozen=True)
+class AddedFile:
+    """An analyst's file, read, as added to a working set: beside the data, or instead of it."""
+
+    events: pd.DataFrame
+    name: str
+    instead: bool
+
+
+def add_file(base: Loaded, added: AddedFile, geocoder: OfflineGeocoder, progress=None) -> Loaded:
+    """`added` placed and combined with `base`. The working set and the file itself first teach
+    the geocoder the spellings they place precisely (a file's own "Hay al-Nasr" with coordinates
+    places its rows without them)."""
+    teacher = pd.concat([base.events, added.events], ignore_index=True)
+    taught = geocoder.with_learned(learn_places(teacher, geocoder.gazetteer))
+    placed = place_events(added.events, taught, progress=progress)
+    return combine(base, placed.events, placed.places, added.name, instead=added.instead)
+
+
+def replay(base: Loaded, added: Sequence[AddedFile], geocoder: OfflineGeocoder) -> Loaded:
+    """The working set made again from `base` and the files added to it, in order (after the
+    overrides changed, every file is placed again)."""
+    working = base
+    for item in added:
+        working = add_file(working, item, geocoder)
+    return working

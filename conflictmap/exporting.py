@@ -58,7 +58,7 @@ def _text_frame(events: pd.DataFrame) -> pd.DataFrame:
 
 def events_to_csv(events: pd.DataFrame) -> str:
     """Events as CSV text with the schema's columns in order; it reads back through
-    `conflictmap.importing.import_file` as the same events."""
+    `conflictmap.readers.importing.import_file` as the same events."""
     return _text_frame(events).to_csv(index=False, lineterminator="\n", float_format=None)
 
 

@@ -6,6 +6,8 @@ Every reader maps its source into these columns and dtypes; everything downstrea
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pandas as pd
 
 #: Column name -> pandas dtype, in display order.
@@ -13,7 +15,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "event_id": "string",  # unique across data sets: "<dataset prefix>:<source id>"
     "date_start": "datetime64[ns]",
     "date_end": "datetime64[ns]",
-    "date_precision": "string",  # see DATE_PRECISIONS
+    "date_precision": "string",  # a DatePrecision
     "event_type": "string",
     "sub_event_type": "string",
     "actor1": "string",
@@ -28,30 +30,65 @@ EVENT_COLUMNS: dict[str, str] = {
     "country": "string",
     "latitude": "float64",
     "longitude": "float64",
-    "geo_precision": "string",  # see GEO_PRECISIONS
-    "located_by": "string",  # see LOCATED_BY
+    "geo_precision": "string",  # a GeoPrecision
+    "located_by": "string",  # a LocatedBy
     "matched_name": "string",  # what the geocoder matched, when it placed the event
     "source": "string",
     "notes": "string",
     "dataset": "string",
 }
 
-#: How precisely an event's date is known, finest first.
-DATE_PRECISIONS = ("day", "2-6 days", "week", "month", "year or more")
+class DatePrecision(StrEnum):
+    """How precisely an event's date is known, finest first (UCDP's date_prec 1-5)."""
 
-#: How precisely an event's place is known, finest first. Matches UCDP's where_prec 1-7.
-GEO_PRECISIONS = (
-    "exact place",
-    "within 25 km",
-    "district (admin2)",
-    "province (admin1)",
-    "region of a country",
-    "country",
-    "international waters or airspace",
-)
+    DAY = "day"
+    DAYS = "2-6 days"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year or more"
 
-#: How an event got its coordinates.
-LOCATED_BY = ("source coordinates", "override", "learned", "gazetteer", "supplement", "online", "unresolved")
+
+class GeoPrecision(StrEnum):
+    """How precisely an event's place is known, finest first (UCDP's where_prec 1-7)."""
+
+    EXACT = "exact place"
+    NEAR = "within 25 km"
+    DISTRICT = "district (admin2)"
+    PROVINCE = "province (admin1)"
+    REGION = "region of a country"
+    COUNTRY = "country"
+    WATERS = "international waters or airspace"
+
+
+class LocatedBy(StrEnum):
+    """How an event got its coordinates."""
+
+    SOURCE = "source coordinates"
+    OVERRIDE = "override"
+    LEARNED = "learned"
+    GAZETTEER = "gazetteer"
+    SUPPLEMENT = "supplement"
+    ONLINE = "online"
+    UNRESOLVED = "unresolved"
+
+
+class Format(StrEnum):
+    """The file formats read (`conflictmap.readers`); AUTO detects which."""
+
+    AUTO = "auto"
+    UCDP = "ucdp"
+    ACLED = "acled"
+    GDELT = "gdelt"
+    CSV = "csv"  # any other table, read by its headers
+    CURATED = "curated"  # the project's own CSV, columns named as in EVENT_COLUMNS
+
+
+class LayerMode(StrEnum):
+    """How the map draws the events in view (`conflictmap.maps.layers`)."""
+
+    MARKERS = "markers"  # one marker per event, with its popup
+    POINTS = "points"  # one point per event from binary arrays, no popups
+    CELLS = "cells"  # events counted in square cells
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +104,3 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.Series(pd.NA if dtype != "float64" else float("nan"), index=frame.index).astype(dtype)
     return out
 
-
-def empty_events() -> pd.DataFrame:
-    """An events table with no rows and the schema's columns."""
-    return conform(pd.DataFrame())

@@ -3,15 +3,15 @@
 import altair as alt
 import streamlit as st
 
-from conflictmap import ui
+from conflictmap.app import page, session, widgets
+from conflictmap.figures import PERIODS, figures, over_time, suggest_period
 from conflictmap.filters import apply_filters
-from conflictmap.mapview import type_colors
-from conflictmap.summary import PERIODS, figures, over_time, suggest_period
+from conflictmap.maps.basemap import type_colors
 
-ui.page_setup("Timeline")
-loaded = ui.data()
-ui.show_load_problems(loaded)
-filters = ui.sidebar_filters(loaded, page="timeline")
+page.setup("Timeline")
+loaded = session.working_set()
+widgets.show_load_problems(loaded)
+filters = widgets.sidebar_filters(loaded, page="timeline")
 shown = apply_filters(loaded.events, filters)
 numbers = figures(shown)
 

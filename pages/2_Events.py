@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from conflictmap import ui
+from conflictmap.app import page, session, widgets
 from conflictmap.filters import apply_filters
 from conflictmap.search import search_events
 
-ui.page_setup("Events")
-loaded = ui.data()
-ui.show_load_problems(loaded)
-filters = ui.sidebar_filters(loaded, page="events")
+page.setup("Events")
+loaded = session.working_set()
+widgets.show_load_problems(loaded)
+filters = widgets.sidebar_filters(loaded, page="events")
 shown = apply_filters(loaded.events, filters)
 
 st.title("Events")
@@ -20,7 +20,7 @@ found = search_events(shown, text)
 st.caption(
     f"{len(found):,} of {len(shown):,} events in the filtered view" + (f" contain “{text}”" if text.strip() else "")
 )
-ui.event_table(found, key="events.table", height=560)
+widgets.event_table(found, key="events.table", height=560)
 st.download_button(
     "Download these events (CSV)",
     found.to_csv(index=False),

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from conflictmap import ui
-from conflictmap.overrides import check_overrides, read_overrides, save_overrides
-from conflictmap.schema import GEO_PRECISIONS
+from conflictmap.app import loading, page, session, widgets
+from conflictmap.geocode.overrides import check_overrides, read_overrides, save_overrides
+from conflictmap.schema import GeoPrecision
 
-ui.page_setup("Places")
-loaded = ui.data()
-ui.show_load_problems(loaded)
-ui.sidebar_filters(loaded, page="places")
+page.setup("Places")
+loaded = session.working_set()
+widgets.show_load_problems(loaded)
+widgets.sidebar_filters(loaded, page="places")
 places = loaded.places
 
 st.title("Places")
@@ -66,15 +66,15 @@ edited = st.data_editor(
     hide_index=True,
     key="places.overrides",
     width="stretch",
-    column_config={"precision": st.column_config.SelectboxColumn("precision", options=list(GEO_PRECISIONS))},
+    column_config={"precision": st.column_config.SelectboxColumn("precision", options=list(GeoPrecision))},
 )
 if st.button("Save overrides and place the events again", key="places.save", icon=":material/save:"):
-    problems = check_overrides(edited, ui.geocoder().gazetteer)
+    problems = check_overrides(edited, loading.geocoder().gazetteer)
     if problems:
-        listed = "\n".join(f"- {ui.plain(problem)}" for problem in problems)
+        listed = "\n".join(f"- {widgets.plain(problem)}" for problem in problems)
         st.error(f"Not saved:\n\n{listed}", icon=":material/error:")
     else:
         save_overrides(edited)
-        ui.reload_geocoding()
-        ui.rebuild_working()  # this session's own files are placed again too
+        loading.reload_geocoding()
+        session.rebuild_working()  # this session's own files are placed again too
         st.success(f"Saved {len(edited)} override(s); the events were placed again.", icon=":material/check_circle:")

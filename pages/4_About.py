@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from conflictmap import ui
-from conflictmap.mapassets import missing_files
+from conflictmap.app import page, session, widgets
+from conflictmap.maps.assets import missing_files
 
-ui.page_setup("About")
-loaded = ui.data()
-ui.show_load_problems(loaded)
-ui.sidebar_filters(loaded, page="about")
+page.setup("About")
+loaded = session.working_set()
+widgets.show_load_problems(loaded)
+widgets.sidebar_filters(loaded, page="about")
 
 st.title("About conflictmap")
 st.markdown(
@@ -85,6 +85,6 @@ else:
     )
 st.caption(
     f"Loaded {len(loaded.events):,} events from "
-    + ", ".join(f"{ui.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
+    + ", ".join(f"{widgets.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
     + "."
 )

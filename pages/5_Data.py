@@ -6,11 +6,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from conflictmap import ui
+from conflictmap.app import loading, page, session, widgets
 from conflictmap.exporting import events_to_csv, events_to_geojson, table_to_csv
-from conflictmap.importing import fix_swapped, import_file, swappable
-from conflictmap.readers import ReadError, sheet_names
+from conflictmap.readers.excel import sheet_names
 from conflictmap.readers.generic import FIELD_LABELS
+from conflictmap.readers.importing import fix_swapped, import_file, swappable
+from conflictmap.readers.table import ReadError
 
 FORMATS = {
     "auto": "Detect it",
@@ -20,20 +21,19 @@ FORMATS = {
     "csv": "Another table (map its columns)",
 }
 
-ui.page_setup("Data")
-loaded = ui.data()
-ui.sidebar_filters(loaded, page="data")
+page.setup("Data")
+loaded = session.working_set()
+widgets.sidebar_filters(loaded, page="data")
 
 st.title("Data")
-working = st.session_state.get(ui.WORKING)
 st.caption(
     "Files you add here stay in this browser session: nobody else using this app sees them, and they "
     "are gone when you close the tab. Nothing is sent anywhere."
 )
-if working is not None:
-    st.info(f"You are looking at your working data set: {len(working.events):,} events.", icon=":material/dataset:")
+if session.has_working_set():
+    st.info(f"You are looking at your working data set: {len(loaded.events):,} events.", icon=":material/dataset:")
     if st.button("Go back to the shipped data only", key="data.back", icon=":material/undo:"):
-        ui.set_working(None)
+        session.set_working(None)
         st.rerun()
 
 with st.expander(f"Download the data you are looking at ({len(loaded.events):,} events)", icon=":material/download:"):
@@ -73,23 +73,23 @@ if upload.name.lower().endswith(".xlsx"):
     try:
         sheets = sheet_names(content, upload.name)
     except ReadError as error:
-        st.error(f"Could not read {ui.plain(error)}", icon=":material/error:")
+        st.error(f"Could not read {widgets.plain(error)}", icon=":material/error:")
         st.stop()
     sheet = st.selectbox("Sheet", sheets, key="data.sheet") if len(sheets) > 1 else None
 
 mapping_overrides = st.session_state.get(f"data.mapping.{digest}")
 try:
-    with st.spinner(f"Reading {ui.plain(upload.name)}…"):
+    with st.spinner(f"Reading {widgets.plain(upload.name)}…"):
         imported = import_file(
             content,
             upload.name,
             format=chosen,
             mapping=mapping_overrides,
             sheet=sheet,
-            country_bounds=ui.country_bounds(),
+            country_bounds=loading.country_bounds(),
         )
 except ReadError as error:
-    st.error(f"Could not read {ui.plain(error)}", icon=":material/error:")
+    st.error(f"Could not read {widgets.plain(error)}", icon=":material/error:")
     st.stop()
 swapped_key = f"data.swapped.{digest}"
 if st.session_state.get(swapped_key):  # the analyst chose to swap: keep it on every later run
@@ -97,7 +97,7 @@ if st.session_state.get(swapped_key):  # the analyst chose to swap: keep it on e
 
 report = imported.report
 st.success(
-    f"Read as **{FORMATS.get(report['format'], report['format'])}** — {ui.plain(imported.detected.reason)}",
+    f"Read as **{FORMATS.get(report['format'], report['format'])}** — {widgets.plain(imported.detected.reason)}",
     icon=":material/check_circle:",
 )
 cols = st.columns(3)
@@ -152,7 +152,7 @@ if imported.events.empty:
     st.stop()
 
 st.subheader("Preview")
-ui.event_table(imported.events.head(50), key="data.preview")
+widgets.event_table(imported.events.head(50), key="data.preview")
 
 st.subheader("Place and add")
 missing = int((imported.events["latitude"].isna() | imported.events["longitude"].isna()).sum())
@@ -163,7 +163,7 @@ st.caption(
 how = st.radio("Add the file's events", ["beside the shipped data", "instead of it"], horizontal=True, key="data.how")
 if st.button("Add to my working data set", type="primary", key="data.add", icon=":material/add_location_alt:"):
     bar = st.progress(0.0, text="Geocoding place names…")
-    added = ui.add_to_working(
+    added = session.add_to_working(
         imported.events,
         upload.name,
         instead=how == "instead of it",

@@ -15,8 +15,8 @@ os.environ.setdefault("CONFLICTMAP_CACHE_DIR", str(ROOT / ".cache"))
 
 @pytest.fixture(scope="session")
 def geocoder():
-    from conflictmap.gazetteer import load_gazetteer
-    from conflictmap.geocoding import OfflineGeocoder
+    from conflictmap.geocode.gazetteer import load_gazetteer
+    from conflictmap.geocode.geocoder import OfflineGeocoder
 
     return OfflineGeocoder(load_gazetteer())
 

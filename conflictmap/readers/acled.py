@@ -30,22 +30,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.readers import (
-    RawTable,
-    ReadError,
-    ReadResult,
+from conflictmap.readers.convert import (
     blank_to_na,
-    find_columns,
+    excel_serial_dates,
     join_notes,
     labelled,
     map_codes,
     parse_dates,
     sentence,
     to_number,
-    to_schema,
     to_whole,
 )
-from conflictmap.validation import CountryBounds
+from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
+from conflictmap.readers.validation import CountryBounds
+from conflictmap.schema import Format
 
 DATASET = "ACLED"
 
@@ -152,13 +150,6 @@ def interaction(code: str) -> str | None:
     return code
 
 
-def excel_serial_dates(series: pd.Series) -> pd.Series:
-    """Excel's day numbers (45295 = 2024-01-04) as dates; other text NaT."""
-    numbers = to_number(series)
-    plausible = numbers.where((numbers >= 1) & (numbers < 2958466) & (numbers == numbers.round()))
-    return (pd.Timestamp("1899-12-30") + pd.to_timedelta(plausible, unit="D")).astype("datetime64[ns]")
-
-
 def _notes(column, index: pd.Index) -> pd.Series:
     def types(name: str) -> pd.Series:
         return map_codes(column(name), actor_type)
@@ -223,13 +214,4 @@ def acled_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     source_columns = {canonical: names.get(acled, acled) for canonical, acled in SOURCE_COLUMNS.items()}
     if "event_id_cnty" not in names:
         del source_columns["event_id"]  # ids made from line numbers: look for repeated rows instead
-    return table.checked(events, raw, source_columns, "acled", country_bounds)
-
-
-def read_acled(
-    source: Path | str | bytes, name: str | None = None, *, country_bounds: CountryBounds | None = None
-) -> ReadResult:
-    """Read an ACLED export, CSV or .xlsx (a path, or its bytes and `name`), into canonical events."""
-    from conflictmap.importing import import_file
-
-    return import_file(source, name, format="acled", country_bounds=country_bounds).result
+    return table.checked(events, raw, source_columns, Format.ACLED, country_bounds)

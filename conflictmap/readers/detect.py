@@ -18,12 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from conflictmap.readers import ReadError, find_columns, header_key, unique_names
 from conflictmap.readers.acled import acled_names
 from conflictmap.readers.gdelt import LAYOUTS
+from conflictmap.readers.table import ReadError, find_columns, header_key, unique_names
+from conflictmap.schema import Format
 
-#: Formats a caller may ask for; "auto" detects.
-FORMATS = ("ucdp", "acled", "gdelt", "csv")
+#: The formats a file can be asked to be read as (besides AUTO).
+FORMATS = tuple(format for format in Format if format is not Format.AUTO)
 DELIMITERS = (",", ";", "\t", "|")
 #: Unpacked size above which a zip or gzip file is refused.
 MAX_UNPACKED = 2 << 30
@@ -50,7 +51,7 @@ GDELT_MARKERS = ("GLOBALEVENTID", "SQLDATE", "EventRootCode", "EventCode", "Quad
 class Detected:
     """How to read a file, and why that format was picked."""
 
-    format: str  # one of FORMATS
+    format: Format
     reason: str  # one line, in words
     container: str  # "text" or "excel"
     encoding: str | None = None  # "utf-8", "utf-8-sig", "utf-16", "cp1256", "cp1252", "latin-1"; None for Excel
@@ -279,35 +280,35 @@ def _gdelt_width(row: Sequence[str]) -> int | None:
 # Format
 
 
-def detect_format(columns: Sequence[str]) -> tuple[str, str]:
+def detect_format(columns: Sequence[str]) -> tuple[Format, str]:
     """Which reader a header needs, and why, in one line.
 
     >>> detect_format(["GLOBALEVENTID", "SQLDATE", "EventRootCode", "ActionGeo_FullName"])[0]
-    'gdelt'
+    <Format.GDELT: 'gdelt'>
     >>> detect_format(["Date", "Town", "Killed"])
-    ('csv', 'no UCDP, ACLED or GDELT columns in the header: read as a table, columns mapped by their names')
+    (<Format.CSV: 'csv'>, 'no UCDP, ACLED or GDELT columns in the header: read as a table, columns mapped by their names')
     """
     ucdp = list(find_columns(columns, UCDP_MARKERS))
     if "type_of_violence" in ucdp and len(ucdp) >= 4:
-        return "ucdp", f"UCDP GED: the header has UCDP's columns {', '.join(ucdp)}"
+        return Format.UCDP, f"UCDP GED: the header has UCDP's columns {', '.join(ucdp)}"
     acled = list(find_columns(columns, ACLED_MARKERS))
     names = acled_names(columns)
     if "event_date" in names and (("event_id_cnty" in acled and len(acled) >= 2) or len(acled) >= 3):
-        return "acled", f"ACLED: the header has ACLED's columns event_date, {', '.join(acled)}"
+        return Format.ACLED, f"ACLED: the header has ACLED's columns event_date, {', '.join(acled)}"
     gdelt = list(find_columns(columns, GDELT_MARKERS))
     if "GLOBALEVENTID" in gdelt and len(gdelt) >= 3:
-        return "gdelt", f"GDELT events: the header has GDELT's columns {', '.join(gdelt)}"
+        return Format.GDELT, f"GDELT events: the header has GDELT's columns {', '.join(gdelt)}"
     keys = {header_key(column) for column in columns}
     if {"event_id", "date_start", "place", "dataset"} <= keys:
-        return "csv", "this app's event columns (event_id, date_start, place, dataset ...): read as they are named"
-    return "csv", "no UCDP, ACLED or GDELT columns in the header: read as a table, columns mapped by their names"
+        return Format.CSV, "this app's event columns (event_id, date_start, place, dataset ...): read as they are named"
+    return Format.CSV, "no UCDP, ACLED or GDELT columns in the header: read as a table, columns mapped by their names"
 
 
 def detect_text(
     data: bytes,
     name: str,
     *,
-    format: str = "auto",
+    format: Format | str = Format.AUTO,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> tuple[Detected, bytes]:
@@ -327,12 +328,12 @@ def detect_text(
     delimiter = delimiter or detect_delimiter(sample)
     first = _first_row(sample, delimiter, skip)
     width = _gdelt_width(first) if delimiter == "\t" else None
-    if width is not None and format in ("auto", "gdelt"):
+    if width is not None and format in (Format.AUTO, Format.GDELT):
         reason = (
             f"GDELT {'2.0' if width == 61 else '1.0'} events export: no header, {width} tab-separated fields "
             "with a numeric event id and a YYYYMMDD date"
         )
-        detected = Detected("gdelt", reason, "text", encoding, delimiter, False, skip, LAYOUTS[width], name)
+        detected = Detected(Format.GDELT, reason, "text", encoding, delimiter, False, skip, LAYOUTS[width], name)
         return detected, text
     columns = tuple(unique_names(first))
     if len(columns) < 2:
@@ -345,15 +346,17 @@ def detect_text(
     return Detected(found, reason, "text", encoding, delimiter, True, skip, columns, name), text
 
 
-def choose_format(columns: Sequence[str], asked: str, name: str = "file") -> tuple[str, str]:
+def choose_format(columns: Sequence[str], asked: Format | str, name: str = "file") -> tuple[Format, str]:
     """The format to read a header with, and why: detected, or the one asked for (the reason
     then says when the header looked like another)."""
     found, reason = detect_format(columns)
-    if asked == "auto":
+    if asked == Format.AUTO:
         return found, reason
     if asked not in FORMATS:
         raise ReadError(name, f"unknown format {asked!r} (formats: auto, {', '.join(FORMATS)})")
-    return asked, f"read as {asked}, as asked" + ("" if found == asked else f" (the header looked like {found})")
+    return Format(asked), f"read as {asked}, as asked" + (
+        "" if found == asked else f" (the header looked like {found})"
+    )
 
 
 def describe_delimiter(delimiter: str | None) -> str | None:

@@ -18,25 +18,14 @@ automatically from news text; it is machine-coded, not verified by people. Codeb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from conflictmap.readers import (
-    RawTable,
-    ReadError,
-    ReadResult,
-    blank_to_na,
-    concat,
-    find_columns,
-    join_notes,
-    map_codes,
-    parse_dates,
-    to_number,
-    to_schema,
-)
-from conflictmap.validation import CountryBounds
+from conflictmap.readers.convert import blank_to_na, concat, join_notes, map_codes, parse_dates, to_number
+from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
+from conflictmap.readers.validation import CountryBounds
+from conflictmap.schema import Format
 
 DATASET = "GDELT"
 
@@ -265,13 +254,4 @@ def gdelt_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     events = to_schema(events)
 
     source_columns = {canonical: names.get(gdelt, gdelt) for canonical, gdelt in SOURCE_COLUMNS.items()}
-    return table.checked(events, raw, source_columns, "gdelt", country_bounds)
-
-
-def read_gdelt(
-    source: Path | str | bytes, name: str | None = None, *, country_bounds: CountryBounds | None = None
-) -> ReadResult:
-    """Read a GDELT events export (a path, or its bytes and `name`) into canonical events."""
-    from conflictmap.importing import import_file
-
-    return import_file(source, name, format="gdelt", country_bounds=country_bounds).result
+    return table.checked(events, raw, source_columns, Format.GDELT, country_bounds)

@@ -15,21 +15,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from conflictmap.readers import (
-    RawTable,
-    ReadError,
-    ReadResult,
+from conflictmap.errors import ConflictmapError
+from conflictmap.readers.convert import (
     blank_to_na,
+    excel_serial_dates,
     join_notes,
     labelled,
     sentence,
     to_number,
-    to_schema,
     to_whole,
 )
-from conflictmap.readers.acled import excel_serial_dates
-from conflictmap.schema import EVENT_COLUMNS
-from conflictmap.validation import CountryBounds
+from conflictmap.readers.table import RawTable, ReadError, ReadResult, to_schema
+from conflictmap.readers.validation import CountryBounds
+from conflictmap.schema import EVENT_COLUMNS, Format
 
 #: Field -> header names that mean it, compared without case, spaces, underscores, hyphens or
 #: dots; the first that a file has wins. Includes the schema's own names, so an export of this
@@ -146,6 +144,10 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_.\-]+", "", str(name).strip().casefold())
 
 
+class UnknownField(ConflictmapError, ValueError):
+    """A column mapping names a field the schema does not have."""
+
+
 def field_name(name: str) -> str:
     """The schema field an analyst's field name means: "date" -> "date_start", "lat" -> "latitude"."""
     key = _key(name)
@@ -155,7 +157,7 @@ def field_name(name: str) -> str:
     for alias, canonical in FIELD_ALIASES.items():
         if _key(alias) == key:
             return canonical
-    raise ValueError(f"unknown field {name!r} (fields: {', '.join(FIELD_LABELS)}; or date, place, lat, lon, type)")
+    raise UnknownField(f"unknown field {name!r} (fields: {', '.join(FIELD_LABELS)}; or date, place, lat, lon, type)")
 
 
 def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
@@ -359,17 +361,4 @@ def table_events(
     source_columns = {field: column for field, column in fields.items()}
     if "event_id" not in fields:
         source_columns.pop("event_id", None)
-    return table.checked(events, raw, source_columns, "csv", country_bounds)
-
-
-def read_table(
-    source: Path | str | bytes,
-    name: str | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    *,
-    country_bounds: CountryBounds | None = None,
-) -> ReadResult:
-    """Read any CSV or .xlsx table of events (a path, or its bytes and `name`)."""
-    from conflictmap.importing import import_file
-
-    return import_file(source, name, format="csv", mapping=mapping, country_bounds=country_bounds).result
+    return table.checked(events, raw, source_columns, Format.CSV, country_bounds)

@@ -13,27 +13,22 @@ the *_dset_id columns). Codebook terms (Högbladh 2019, UCDP GED Codebook 19.1):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.readers import (
-    RawTable,
-    ReadError,
-    ReadResult,
+from conflictmap.readers.convert import (
     blank_to_na,
     concat,
-    find_columns,
     join_notes,
     labelled,
     map_codes,
     parse_dates,
     to_number,
-    to_schema,
     to_whole,
 )
-from conflictmap.schema import DATE_PRECISIONS, GEO_PRECISIONS
-from conflictmap.validation import CountryBounds
+from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
+from conflictmap.readers.validation import CountryBounds
+from conflictmap.schema import DatePrecision, Format, GeoPrecision
 
 DATASET = "UCDP GED"
 
@@ -165,7 +160,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events["event_id"] = "ucdp:" + column("id").str.strip()
     events["date_start"] = parse_dates(column("date_start"), ["ISO8601", "mixed"])
     events["date_end"] = parse_dates(column("date_end"), ["ISO8601", "mixed"])
-    events["date_precision"] = _code_label(column("date_prec"), DATE_PRECISIONS)
+    events["date_precision"] = _code_label(column("date_prec"), tuple(DatePrecision))
     events["event_type"] = map_codes(column("type_of_violence"), VIOLENCE_TYPES)
     events["sub_event_type"] = blank_to_na(column("conflict_name"))
     events["actor1"] = blank_to_na(column("side_a"))
@@ -179,7 +174,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events["country"] = blank_to_na(column("country"))
     events["latitude"] = to_number(column("latitude"))
     events["longitude"] = to_number(column("longitude"))
-    events["geo_precision"] = _code_label(column("where_prec"), GEO_PRECISIONS)
+    events["geo_precision"] = _code_label(column("where_prec"), tuple(GeoPrecision))
     events["located_by"] = "source coordinates"
     events["source"] = _source(table, names)
     events["notes"] = _notes(table, names)
@@ -187,13 +182,4 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events = to_schema(events)
 
     source_columns = {canonical: names.get(ucdp, ucdp) for canonical, ucdp in SOURCE_COLUMNS.items()}
-    return table.checked(events, raw, source_columns, "ucdp", country_bounds)
-
-
-def read_ucdp(
-    path: Path | str | bytes, name: str | None = None, *, country_bounds: CountryBounds | None = None
-) -> ReadResult:
-    """Read a UCDP GED CSV file (a path, or its bytes and `name`) into canonical events."""
-    from conflictmap.importing import import_file
-
-    return import_file(path, name, format="ucdp", country_bounds=country_bounds).result
+    return table.checked(events, raw, source_columns, Format.UCDP, country_bounds)

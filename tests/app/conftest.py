@@ -34,7 +34,7 @@ def map_component(at: AppTest) -> dict:
 
 
 def marker_data(args: dict) -> list[list]:
-    """The marker rows fed to the events layer (see conflictmap.mapview.marker_rows)."""
+    """The marker rows fed to the events layer (see conflictmap.maps.basemap.marker_rows)."""
     match = re.search(r"var rows = (\[.*?\]);\n", args["feature_group"], re.S)
     assert match, "no marker data in the feature group"
     return json.loads(match.group(1))

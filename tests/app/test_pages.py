@@ -242,8 +242,8 @@ def _small_working_set(loaded):
 
 
 def test_pages_run_on_a_working_set_and_a_stale_selected_event_is_dropped(loaded):
-    from conflictmap.ui import MAP_VIEW, WORKING
-    from conflictmap.viewstate import MapView
+    from conflictmap.app.session import MAP_VIEW, WORKING
+    from conflictmap.sharelink import MapView
 
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)

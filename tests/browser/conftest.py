@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, Playwright, expect, sync_playwright
 
-from conflictmap.bench import CHROMIUM_FLAGS
+from benchmarks.chromium import CHROMIUM_FLAGS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -198,8 +198,8 @@ class Reference:
 def load_reference() -> Callable[[Path | None], Reference]:
     """Load a data folder in-process (as the server does); the geocoder is built once."""
     from conflictmap.datasets import load_events, shipped
-    from conflictmap.gazetteer import load_gazetteer
-    from conflictmap.geocoding import OfflineGeocoder
+    from conflictmap.geocode.gazetteer import load_gazetteer
+    from conflictmap.geocode.geocoder import OfflineGeocoder
 
     geocoder = OfflineGeocoder(load_gazetteer())
     return lambda directory=None: Reference(load_events(shipped(directory or REPO / "data"), geocoder))

@@ -10,11 +10,11 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from conflictmap.importing import import_file
-from conflictmap.readers import ReadError
-from conflictmap.readers.acled import ACLED_COLUMNS, actor_type, interaction, read_acled
+from conflictmap.readers.acled import ACLED_COLUMNS, actor_type, interaction
+from conflictmap.readers.importing import import_file
+from conflictmap.readers.table import ReadError
+from conflictmap.readers.validation import bounds_from_gazetteer
 from conflictmap.schema import EVENT_COLUMNS
-from conflictmap.validation import bounds_from_gazetteer
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -24,7 +24,7 @@ OLDER = FIXTURES / "acled_old_uppercase_invented.csv"
 
 @pytest.fixture(scope="module")
 def bounds():
-    from conflictmap.gazetteer import load_gazetteer
+    from conflictmap.geocode.gazetteer import load_gazetteer
 
     return bounds_from_gazetteer(load_gazetteer())
 
@@ -57,7 +57,7 @@ def test_the_fixture_has_acleds_31_columns():
 
 
 def test_the_current_layout_maps_into_the_schema():
-    result = read_acled(CURRENT)
+    result = import_file(CURRENT, format="acled").result
     assert result.read == 5 == len(result.events) and result.rejected.empty
     events = result.events.set_index("event_id")
     assert list(result.events.columns) == list(EVENT_COLUMNS)
@@ -86,12 +86,12 @@ def test_the_current_layout_maps_into_the_schema():
     ],
 )
 def test_time_and_geo_precision_codes(event_id, date_precision, geo_precision):
-    event = read_acled(CURRENT).events.set_index("event_id").loc[event_id]
+    event = import_file(CURRENT, format="acled").result.events.set_index("event_id").loc[event_id]
     assert (event["date_precision"], event["geo_precision"]) == (date_precision, geo_precision)
 
 
 def test_codes_and_context_go_into_readable_notes():
-    events = read_acled(CURRENT).events.set_index("event_id")
+    events = import_file(CURRENT, format="acled").result.events.set_index("event_id")
     targeted = events.loc["acled:IRQ90002", "notes"]
     assert targeted.startswith("Around 6 January 2024 (week of), gunmen shot two farmers")
     for part in (
@@ -119,7 +119,7 @@ def test_inter_codes_as_numbers_or_as_the_words_acled_uses_since_2024():
 
 
 def test_older_upper_case_layout_with_dd_mon_yy_dates():
-    result = read_acled(OLDER)
+    result = import_file(OLDER, format="acled").result
     assert result.read == 2 == len(result.events)
     events = result.events.set_index("event_id")
     assert str(events.loc["acled:IRQ80001", "date_start"].date()) == "2024-01-04"
@@ -174,7 +174,7 @@ def test_an_excel_export_gives_the_same_events():
     imported = import_file(_xlsx(frame, cell), "acled.xlsx")
     assert imported.detected.container == "excel" and imported.detected.format == "acled"
     assert imported.report["encoding"] is None and imported.report["delimiter"] is None
-    pd.testing.assert_frame_equal(imported.events, read_acled(CURRENT).events)
+    pd.testing.assert_frame_equal(imported.events, import_file(CURRENT, format="acled").result.events)
     assert imported.result.path.name == "acled.xlsx"
 
 

@@ -1,13 +1,13 @@
 import pandas as pd
 
-from conflictmap.readers.curated import read_curated
+from conflictmap.readers.importing import import_file
 from tests.conftest import ROOT
 
 HEADER = "event_id,date_start,date_end,event_type,fatalities,place,country,notes,source\n"
 
 
 def test_the_article_events(tmp_path):
-    result = read_curated(ROOT / "data" / "report_events.csv", "News report")
+    result = import_file(ROOT / "data" / "report_events.csv", format="curated", dataset="News report").result
     assert result.read == 9 and len(result.events) == 9 and result.rejected.empty
     events = result.events.set_index("event_id")
     strike = events.loc["report:2024-01-04-baghdad"]
@@ -30,7 +30,7 @@ def test_every_row_is_accepted_or_rejected_with_reasons(tmp_path):
         + "backwards,2024-01-04,2024-01-01,Air strike,0,Baghdad,Iraq,,src\n",
         encoding="utf-8",
     )
-    result = read_curated(path, "x")
+    result = import_file(path, format="curated", dataset="x").result
     assert result.read == 5 and len(result.events) == 1 and len(result.rejected) == 4
     reasons = dict(zip(result.rejected["event_id"], result.rejected["rejection_reasons"], strict=True))
     assert reasons["bad-date"] == "column 'date_start': value '2024-13-40': not a valid date"

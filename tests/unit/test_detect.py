@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 
-from conflictmap.readers import ReadError
 from conflictmap.readers.detect import (
     detect_delimiter,
     detect_encoding,
@@ -17,6 +16,7 @@ from conflictmap.readers.detect import (
     to_utf8,
     unpack,
 )
+from conflictmap.readers.table import ReadError
 from tests.conftest import ROOT, SHARED_DATA
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.exporting import events_to_csv, events_to_geojson, neutralise_formulas, table_to_csv
-from conflictmap.importing import import_file
+from conflictmap.readers.importing import import_file
 from conflictmap.schema import EVENT_COLUMNS, conform
 from tests.conftest import ROOT, SHARED_DATA
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from conflictmap.figures import figures, over_time, suggest_period
 from conflictmap.filters import (
     UNKNOWN,
     Filters,
@@ -14,7 +15,6 @@ from conflictmap.filters import (
     in_bounds,
     window,
 )
-from conflictmap.summary import figures, over_time, suggest_period
 
 
 def test_window_by_binary_search_equals_a_mask(loaded):

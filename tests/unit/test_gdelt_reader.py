@@ -7,8 +7,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from conflictmap.importing import import_file
-from conflictmap.readers.gdelt import CAMEO_ROOTS, GDELT1_COLUMNS, GDELT2_COLUMNS, cameo_root, read_gdelt
+from conflictmap.readers.gdelt import CAMEO_ROOTS, GDELT1_COLUMNS, GDELT2_COLUMNS, cameo_root
+from conflictmap.readers.importing import import_file
 from conflictmap.schema import EVENT_COLUMNS
 from tests.conftest import SHARED_DATA
 
@@ -95,7 +95,7 @@ def test_event_types_are_cameo_root_categories_in_words(export):
 
 
 def test_the_header_variant_and_its_iraq_rows():
-    result = read_gdelt(MIDEAST)
+    result = import_file(MIDEAST, format="gdelt").result
     assert result.read == 270 == len(result.events) and result.rejected.empty
     iraq = result.events[result.events["country"] == "Iraq"]
     assert len(iraq) == 9

@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from conflictmap.importing import import_file
-from conflictmap.readers import ReadError
-from conflictmap.readers.generic import guess_mapping, parse_any_dates, read_table, resolve_mapping
+from conflictmap.readers.generic import guess_mapping, parse_any_dates, resolve_mapping
+from conflictmap.readers.importing import import_file
+from conflictmap.readers.table import ReadError
 from tests.conftest import ROOT
 
 TEAM = ROOT / "tests" / "fixtures" / "team_events.csv"
@@ -227,14 +227,14 @@ def test_formula_text_in_a_csv_is_just_text():
 
 
 def test_read_table_names_the_data_set_after_the_file():
-    result = read_table(TEAM)
+    result = import_file(TEAM, format="csv").result
     assert result.format == "csv" and (result.events["dataset"] == "team_events").all()
 
 
 def test_the_first_sheet_with_cells_is_read_unless_one_is_named():
     import openpyxl
 
-    from conflictmap.readers import sheet_names
+    from conflictmap.readers.excel import sheet_names
 
     workbook = openpyxl.Workbook()
     workbook.active.title = "Cover"

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from conflictmap.geocache import CachedGeocoder
-from conflictmap.geocoding import OfflineGeocoder
-from conflictmap.overrides import override_places
+from conflictmap.geocode.cache import CachedGeocoder
+from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.overrides import override_places
 
 
 def test_a_second_run_geocodes_nothing(tmp_path, geocoder):

@@ -4,8 +4,8 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from conflictmap.geocoding import OfflineGeocoder, _parts, distance_km
-from conflictmap.readers.curated import read_curated
+from conflictmap.geocode.geocoder import OfflineGeocoder, _parts, distance_km
+from conflictmap.readers.importing import import_file
 from tests.conftest import ROOT
 
 #: Where the article's places really are: Wikipedia's coordinates (Baghdad, Ramadi, An Nasiriyah,
@@ -50,7 +50,7 @@ def test_vague_article_places_are_placed_at_their_level(placed_article):
 
 
 def test_the_article_file_has_no_coordinates():
-    result = read_curated(ROOT / "data" / "report_events.csv", "News report")
+    result = import_file(ROOT / "data" / "report_events.csv", format="curated", dataset="News report").result
     assert result.events["latitude"].isna().all()
 
 

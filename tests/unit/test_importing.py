@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from conflictmap.importing import fix_swapped, import_file, swappable
-from conflictmap.readers import ReadError
-from conflictmap.validation import REASON_KINDS, bounds_from_gazetteer, reason_counts
+from conflictmap.readers.importing import fix_swapped, import_file, swappable
+from conflictmap.readers.table import ReadError
+from conflictmap.readers.validation import REASON_KINDS, bounds_from_gazetteer, reason_counts
 from tests.conftest import ROOT, SHARED_DATA
 
 UCDP = SHARED_DATA / "ucdp-ged-iraq" / "conflict_data_irq.csv"
@@ -19,7 +19,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="module")
 def bounds():
-    from conflictmap.gazetteer import load_gazetteer
+    from conflictmap.geocode.gazetteer import load_gazetteer
 
     return bounds_from_gazetteer(load_gazetteer())
 
@@ -315,7 +315,7 @@ def test_country_boxes_come_from_the_gazetteer(bounds):
 
 
 def test_swap_coordinates_for_chosen_rows_only():
-    from conflictmap.validation import swap_coordinates
+    from conflictmap.readers.validation import swap_coordinates
 
     events = pd.DataFrame({"latitude": [44.4, 36.3, 44.1], "longitude": [33.3, 43.1, 35.5]})
     fixed = swap_coordinates(events, pd.Series([True, False, True]))

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictmap.layers import (
+from conflictmap.maps.assets import LOCAL_BASE, MapAssets
+from conflictmap.maps.basemap import PALETTE, base_map, type_colors
+from conflictmap.maps.layers import (
     CELL_LIMIT,
     Plan,
     cell_size_for,
@@ -18,8 +20,6 @@ from conflictmap.layers import (
     point_arrays,
     script_json,
 )
-from conflictmap.mapassets import LOCAL_BASE, MapAssets
-from conflictmap.mapview import PALETTE, base_map, type_colors
 from conflictmap.synthetic import synthetic_events
 
 LOCAL = MapAssets(local=True, base=LOCAL_BASE)

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from conflictmap.geocoding import distance_km
-from conflictmap.learning import learn_places
+from conflictmap.geocode.geocoder import distance_km
+from conflictmap.geocode.learned import learn_places
 from conflictmap.schema import conform
 
 

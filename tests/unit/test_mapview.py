@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from folium.plugins import MarkerCluster
 
-from conflictmap.layers import events_layer, marker_rows
-from conflictmap.mapassets import CDN_BASE, LOCAL_BASE, PACKAGES, MapAssets, find_assets
-from conflictmap.mapview import PALETTE, base_map, bounds_of, type_colors
+from conflictmap.maps.assets import CDN_BASE, LOCAL_BASE, PACKAGES, MapAssets, find_assets
+from conflictmap.maps.basemap import PALETTE, base_map, bounds_of, type_colors
+from conflictmap.maps.layers import events_layer, marker_rows
 from conflictmap.schema import conform
 
 LOCAL = MapAssets(local=True, base=LOCAL_BASE)

@@ -5,7 +5,7 @@ import pytest
 from geopy.exc import GeocoderUnavailable
 from geopy.location import Location
 
-from conflictmap.online import OnlineFallback, OnlineNotConfigured, online_fallback
+from conflictmap.geocode.nominatim import OnlineFallback, OnlineNotConfigured, online_fallback
 
 
 class FakeNominatim:

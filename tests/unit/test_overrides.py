@@ -2,8 +2,14 @@
 
 import pandas as pd
 
-from conflictmap.overrides import check_overrides, offline_geocoder, override_places, read_overrides, save_overrides
-from conflictmap.schema import GEO_PRECISIONS
+from conflictmap.geocode.overrides import (
+    check_overrides,
+    offline_geocoder,
+    override_places,
+    read_overrides,
+    save_overrides,
+)
+from conflictmap.schema import GeoPrecision
 
 
 def test_an_override_wins_and_says_so(tmp_path, geocoder):
@@ -52,7 +58,7 @@ def test_bad_rows_are_named_and_skipped(geocoder):
         "row 2: country 'Atlantis' is not a country name or ISO code",
         "row 2: latitude 95 is out of range (-90 to 90)",
         "row 2: longitude 'east' is not a number",
-        "row 2: precision 'roughly' is not one of: " + ", ".join(GEO_PRECISIONS),
+        "row 2: precision 'roughly' is not one of: " + ", ".join(GeoPrecision),
     ]
     assert list(override_places(table, geocoder.gazetteer)) == [("good", "")]
 

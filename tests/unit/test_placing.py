@@ -3,9 +3,8 @@
 import pandas as pd
 
 from conflictmap.datasets import Shipped, load_events
-from conflictmap.placing import place_events
-from conflictmap.readers.curated import read_curated
-from conflictmap.schema import conform
+from conflictmap.geocode.placing import place_events
+from conflictmap.schema import Format, conform
 
 ARTICLE_HEADER = "event_id,date_start,event_type,place,country,source\n"
 
@@ -68,8 +67,8 @@ def test_a_broken_file_is_reported_and_the_others_still_load(tmp_path, geocoder)
     broken.write_text("id,year\n1,2014\n", encoding="utf-8")
     loaded = load_events(
         (
-            Shipped("UCDP GED", broken, lambda path: read_curated(path, "x")),
-            Shipped("News report", good, lambda path: read_curated(path, "News report")),
+            Shipped("x", broken, Format.CURATED),
+            Shipped("News report", good, Format.CURATED),
         ),
         geocoder,
     )

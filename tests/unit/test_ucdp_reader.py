@@ -3,8 +3,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conflictmap.readers import ReadError
-from conflictmap.readers.ucdp import read_ucdp
+from conflictmap.readers.importing import import_file
+from conflictmap.readers.table import ReadError
 from conflictmap.schema import EVENT_COLUMNS
 from tests.conftest import ROOT
 
@@ -13,7 +13,7 @@ SHIPPED = ROOT / "data" / "ucdp_ged_iraq.csv"
 
 @pytest.fixture(scope="module")
 def result():
-    return read_ucdp(SHIPPED)
+    return import_file(SHIPPED, format="ucdp").result
 
 
 def test_reads_every_event_and_skips_the_hxl_row(result):
@@ -121,7 +121,7 @@ def test_reads_the_current_49_column_release_layout(tmp_path):
     frame = pd.DataFrame({c: sample.get(c, "") for c in CURRENT_LAYOUT})
     frame["relid"], frame["code_status"] = "IRQ-2014-1-524-1", "Clear"
     frame["where_description"] = "near the market"
-    result = read_ucdp(_write(tmp_path, frame))
+    result = import_file(_write(tmp_path, frame), format="ucdp").result
     assert len(result.events) == 5 and result.rejected.empty
     assert result.events["event_id"].tolist() == ["ucdp:" + i for i in sample["id"]]
     assert "Where: near the market" in result.events["notes"].iloc[0]
@@ -133,7 +133,7 @@ def test_bad_rows_are_rejected_with_line_column_and_value(tmp_path):
     frame.loc[1, "latitude"] = "133.4"
     frame.loc[2, "best"] = "-3"
     frame.loc[3, "longitude"] = "east"
-    result = read_ucdp(_write(tmp_path, frame))
+    result = import_file(_write(tmp_path, frame), format="ucdp").result
     assert result.read == 6 == len(result.events) + len(result.rejected)
     reasons = dict(zip(result.rejected["line"], result.rejected["rejection_reasons"], strict=True))
     assert reasons[2] == "column 'date_start': value '2019-02-30': not a valid date"
@@ -148,9 +148,9 @@ def test_a_file_missing_columns_is_a_read_error(tmp_path):
     path = tmp_path / "ged.csv"
     path.write_text("id,year\n1,2014\n", encoding="utf-8")
     with pytest.raises(ReadError, match=r"ged.csv: missing column\(s\): type_of_violence"):
-        read_ucdp(path)
+        import_file(path, format="ucdp")
 
 
 def test_a_missing_file_is_a_read_error(tmp_path):
     with pytest.raises(ReadError, match="file not found"):
-        read_ucdp(tmp_path / "nope.csv")
+        import_file(tmp_path / "nope.csv", format="ucdp")

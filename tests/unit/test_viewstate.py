@@ -1,7 +1,7 @@
 import datetime as dt
 
 from conflictmap.filters import Filters
-from conflictmap.viewstate import (
+from conflictmap.sharelink import (
     MapView,
     filters_from_params,
     map_view_from_params,

@@ -11,8 +11,9 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflictmap.gazetteer import cache_dir, fingerprint
-from conflictmap.geocoding import OfflineGeocoder, PlaceMatch
+from conflictmap.geocode.gazetteer import fingerprint
+from conflictmap.geocode.geocoder import OfflineGeocoder, PlaceMatch
+from conflictmap.settings import cache_dir
 
 
 def _digest(geocoder: OfflineGeocoder) -> str:
@@ -39,7 +40,7 @@ class CachedGeocoder:
         try:
             with self.path.open("rb") as handle:
                 self.answers = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.answers = {}
 
     def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> PlaceMatch:

@@ -17,9 +17,9 @@ from typing import Protocol
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from conflictmap.gazetteer import Gazetteer, Place
-from conflictmap.learning import LearnedPlaces
-from conflictmap.names import SITE_WORDS, feature_words, fold, name_key, spelling_key
+from conflictmap.geocode.gazetteer import Gazetteer, Place
+from conflictmap.geocode.learned import LearnedPlaces
+from conflictmap.geocode.normalise import SITE_WORDS, feature_words, fold, name_key, spelling_key
 
 #: GEO_PRECISIONS labels (see conflictmap.schema) used by the geocoder.
 EXACT, NEAR, ADMIN2, ADMIN1, REGION, COUNTRY = (
@@ -106,9 +106,9 @@ class OfflineGeocoder(Geocoder):
         learned: LearnedPlaces | None = None,
         overrides: dict[tuple[str, str], Place] | None = None,
     ) -> None:
-        """`learned`: place names learned from events with coordinates (see conflictmap.learning);
+        """`learned`: place names learned from events with coordinates (see conflictmap.geocode.learned);
         they win over the gazetteer for the very same name, in the same country. `overrides`:
-        names analysts pinned to coordinates (see conflictmap.overrides); they win over everything."""
+        names analysts pinned to coordinates (see conflictmap.geocode.overrides); they win over everything."""
         super().__init__(user_agent="conflictmap-offline")
         self.gazetteer = gazetteer
         self.learned = learned

@@ -2,7 +2,7 @@
 
 The base map (outlines, legend, initial view) depends only on the whole data set, so it is
 identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
-the filters, are one layer (see `conflictmap.layers`) passed to
+the filters, are one layer (see `conflictmap.maps.layers`) passed to
 `st_folium(feature_group_to_add=...)`.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from conflictmap.mapassets import MapAssets
+from conflictmap.maps.assets import MapAssets
 
 #: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
 PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+from conflictmap.settings import STATIC_DIR
+
 #: npm package -> version; must match static/package.json.
 PACKAGES = {
     "leaflet": "1.9.3",

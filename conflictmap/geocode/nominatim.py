@@ -9,13 +9,15 @@ the offline answer stands and the failure is kept in `failures`.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 
-from conflictmap.geocoding import ADMIN1, ADMIN2, COUNTRY, EXACT, PlaceMatch, Resolver
+from conflictmap import settings
+from conflictmap.errors import ConflictmapError
+from conflictmap.geocode.geocoder import ADMIN1, ADMIN2, COUNTRY, EXACT, PlaceMatch, Resolver
 
 #: Nominatim's `addresstype` -> our precision.
 LEVELS = {
@@ -29,7 +31,7 @@ LEVELS = {
 }
 
 
-class OnlineNotConfigured(ValueError):
+class OnlineNotConfigured(ConflictmapError, ValueError):
     """Online geocoding was asked for without a user agent that identifies the deployment."""
 
 
@@ -76,12 +78,11 @@ class OnlineFallback:
         )
 
 
-def online_fallback(offline: Resolver, environ: dict | None = None) -> Resolver:
+def online_fallback(offline: Resolver, environ: Mapping[str, str] | None = None) -> Resolver:
     """`offline` alone unless online geocoding is switched on (see the module's doc)."""
-    environ = os.environ if environ is None else environ
-    if environ.get("CONFLICTMAP_ONLINE_GEOCODER", "").strip().lower() != "nominatim":
+    if settings.online_geocoder(environ) != "nominatim":
         return offline
-    agent = environ.get("CONFLICTMAP_NOMINATIM_USER_AGENT", "").strip()
+    agent = settings.nominatim_user_agent(environ)
     if not agent:
         raise OnlineNotConfigured(
             "set CONFLICTMAP_NOMINATIM_USER_AGENT to a contact for this deployment "

@@ -1,6 +1,6 @@
-"""Benchmarks that print figures (`python -m conflictmap bench map`); never timed tests.
+"""What one slider change costs in Python, against the naive map: `python -m benchmarks.map_payload`.
 
-`bench map` measures, per number of synthetic events, what one slider change costs in Python —
+It measures, per number of synthetic events, what one slider change costs in Python —
 filter the date window, aggregate, build the map and render it as streamlit-folium does — the page
 payload and the peak memory, against the naive one-`folium.Marker`-per-event map in the same run.
 Each size runs in its own process so its peak memory is its own.
@@ -8,6 +8,7 @@ Each size runs in its own process so its peak memory is its own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing
 import resource
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable
 
 import pandas as pd
+
+from benchmarks.options import sizes
 
 #: Slider positions tried per size: windows of these many days ending at the data's last day.
 WINDOWS_DAYS = (30, 365, 3650, 9000)
@@ -50,9 +53,9 @@ def measure_map(count: int, naive: bool) -> dict:
     import folium
 
     from conflictmap.filters import window
-    from conflictmap.layers import events_layer
-    from conflictmap.mapassets import LOCAL_BASE, MapAssets
-    from conflictmap.mapview import base_map, type_colors
+    from conflictmap.maps.assets import LOCAL_BASE, MapAssets
+    from conflictmap.maps.basemap import base_map, type_colors
+    from conflictmap.maps.layers import events_layer
     from conflictmap.synthetic import synthetic_events
 
     events = synthetic_events(count)
@@ -147,86 +150,13 @@ def bench_map(sizes: list[int], naive: bool = True) -> list[dict]:
     return results
 
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.map_payload", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=sizes, default="10000,100000,1000000", help="numbers of synthetic events")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive one-marker-per-event map")
+    args = parser.parse_args(argv)
+    bench_map(args.sizes, naive=not args.no_naive)
 
 
-def measure_browser(count: int, changes: int = 5) -> dict:
-    """Slider change to map redrawn, in headless Chromium, with `count` synthetic events served.
-
-    Starts the app on a free local port with $CONFLICTMAP_SYNTHETIC_EVENTS, moves the start
-    thumb of the date slider with the keyboard, and times until the map's events layer has
-    been replaced (streamlit-folium swaps `window.feature_group`).
-    """
-    import os
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    root = Path(__file__).resolve().parent.parent
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CONFLICTMAP_SYNTHETIC_EVENTS": str(count)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
-         "localhost", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.3)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            start = time.perf_counter()
-            page.goto(url + "/?start=2000-01-01&end=2024-12-31")
-            frame_element = page.locator('iframe[title="streamlit_folium.st_folium"]')
-            frame_element.wait_for(timeout=300_000)
-            frame = frame_element.element_handle().content_frame()
-            frame.wait_for_function("() => window.feature_group && window.feature_group.length > 0", timeout=300_000)
-            first_map_s = time.perf_counter() - start
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
-            thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
-            timings = []
-            for _ in range(changes):
-                frame.evaluate("() => { window.__layer = window.feature_group[window.feature_group.length - 1]; }")
-                thumb.focus()
-                began = time.perf_counter()
-                page.keyboard.press("PageUp")
-                frame.wait_for_function(
-                    "() => window.feature_group[window.feature_group.length - 1] !== window.__layer", timeout=60_000
-                )
-                timings.append((time.perf_counter() - began) * 1000)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    result = {
-        "events": count,
-        "first_map_s": round(first_map_s, 2),
-        "slider_to_map_ms": round(statistics.median(timings), 1),
-        "slider_to_map_max_ms": round(max(timings), 1),
-    }
-    print(json.dumps(result))
-    return result
+if __name__ == "__main__":
+    main()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.gazetteer import DATA_DIR, Gazetteer, Place, load_gazetteer
-from conflictmap.geocoding import OfflineGeocoder
-from conflictmap.names import name_key
-from conflictmap.schema import GEO_PRECISIONS
+from conflictmap.geocode.gazetteer import Gazetteer, Place, load_gazetteer
+from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.normalise import name_key
+from conflictmap.schema import GeoPrecision
+from conflictmap.settings import DATA_DIR
 
 OVERRIDES = DATA_DIR / "place_overrides.csv"
 COLUMNS = ["place", "country", "latitude", "longitude", "precision", "note"]
@@ -42,8 +43,8 @@ def check_overrides(table: pd.DataFrame, gazetteer: Gazetteer) -> list[str]:
                 continue
             if not -limit <= number_value <= limit:
                 problems.append(f"row {number}: {name} {value} is out of range (-{limit} to {limit})")
-        if row.precision.strip() and row.precision.strip() not in GEO_PRECISIONS:
-            problems.append(f"row {number}: precision '{row.precision}' is not one of: {', '.join(GEO_PRECISIONS)}")
+        if row.precision.strip() and row.precision.strip() not in set(GeoPrecision):
+            problems.append(f"row {number}: precision '{row.precision}' is not one of: {', '.join(GeoPrecision)}")
     return problems
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from conflictmap.geocoding import Resolver
+from conflictmap.geocode.geocoder import Resolver
 
 #: Columns of the places table, one row per distinct place name (and country) in the data.
 PLACE_COLUMNS = [

@@ -1,83 +1,57 @@
-"""Geocoding a file of place names (`python -m conflictmap geocode`) and measuring the geocoder
-(`python -m conflictmap bench geocode`) against a naive exact-name lookup in the same run."""
+"""The geocoder on real place lists against a naive exact-name lookup in the same run:
+`python -m benchmarks.geocode`.
+
+The UCDP list (354 place names with UCDP's own coordinates) is read from ../shared/data beside the
+repository, and is skipped, saying so, where that folder is missing; the article's places come
+with the repository. Nothing is learned from the UCDP events: the geocoder is measured on names
+it has not been taught.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.gazetteer import Gazetteer
-from conflictmap.geocoding import OfflineGeocoder, PlaceMatch, Resolver, distance_km
+from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
+from conflictmap.geocode.geocoder import OfflineGeocoder, PlaceMatch, distance_km
+from conflictmap.readers.importing import import_file
+from conflictmap.schema import Format
+from conflictmap.settings import DATA_DIR
 
-ADDED = ["latitude", "longitude", "precision", "matched_name", "match_source", "candidates"]
-
-
-class InputError(ValueError):
-    """An input file the geocode command cannot use; the message is one line for the analyst."""
-
-
-def _progress(done: int, total: int) -> None:
-    width = 30
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\rgeocoding [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+ROOT = Path(__file__).resolve().parent.parent
+UCDP_PLACES = ROOT.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
 
 
-def geocode_file(
-    path: Path,
-    output: Path,
-    geocoder: Resolver,
-    country: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict:
-    """Add coordinates, precision and provenance to every row of a CSV with a `place` column.
-
-    Every input row and column is kept, in order; unresolved rows get empty coordinates and their
-    candidates. A row's own `country` wins over `country`.
-    """
-    try:
-        rows = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(f"{path.name}: file not found") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"{path.name}: not a readable CSV file ({str(error).splitlines()[0]})") from None
-    if "place" not in rows.columns:
-        raise InputError(f"{path.name}: no 'place' column (columns: {', '.join(rows.columns) or 'none'})")
-    countries = rows["country"] if "country" in rows.columns else pd.Series("", index=rows.index)
-    hints = countries.where(countries.str.strip() != "", country or "")
-    provinces = rows["admin1"] if "admin1" in rows.columns else pd.Series("", index=rows.index)
-    keys = list(zip(rows["place"], hints, provinces, strict=True))
-    pairs = list(dict.fromkeys(keys))
-    answers: dict[tuple[str, str, str], PlaceMatch] = {}
-    report = progress if progress is not None else (_progress if len(pairs) >= 1000 else None)
-    for number, (place, hint, province) in enumerate(pairs, start=1):
-        answers[(place, hint, province)] = geocoder.resolve(place, country=hint or None, admin1=province or None)
-        if report is not None and (number % 500 == 0 or number == len(pairs)):
-            report(number, len(pairs))
-    matches = [answers[key] for key in keys]
-    out = rows.copy()
-    out["latitude"] = [m.latitude for m in matches]
-    out["longitude"] = [m.longitude for m in matches]
-    out["precision"] = [m.precision or "" for m in matches]
-    out["matched_name"] = [m.matched_name or "" for m in matches]
-    out["match_source"] = [m.located_by for m in matches]
-    out["candidates"] = ["; ".join(m.candidates) if not m.resolved else "" for m in matches]
-    out.to_csv(output, index=False)
-    resolved = sum(m.resolved for m in matches)
-    return {
-        "rows": len(out),
-        "distinct_places": len(pairs),
-        "resolved": resolved,
-        "unresolved": len(out) - resolved,
-        "output": str(output),
+def place_lists() -> dict[str, tuple[list[str], list[tuple[float, float]], str, list[str] | None]]:
+    """The UCDP place list (country IQ; nothing learned from the UCDP file) and the article's places."""
+    lists = {}
+    if not UCDP_PLACES.exists():
+        print(f"{UCDP_PLACES} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
+    else:
+        ucdp = pd.read_csv(UCDP_PLACES)
+        lists["UCDP place list (IQ)"] = (
+            ucdp["where_coordinates"].tolist(),
+            list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
+            "IQ",
+            ucdp["adm_1"].fillna("").tolist(),
+        )
+    article = import_file(DATA_DIR / "report_events.csv", format=Format.CURATED).events
+    truth = {
+        "Dalil Air Base, near An Nasiriyah": (30.9353, 46.0903),
+        "Ramadi": (33.4258, 43.2992),
+        "Taji military base": (33.5297, 44.2561),
+        "Baghdad": (33.3153, 44.3661),
+        "Ain al-Asad Air Base": (33.7919, 42.4425),
+        "Kerman": (30.2839, 57.0834),
     }
+    names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
+    iraq = [name for name in names if name != "Kerman"]
+    lists["article places (IQ)"] = (iraq, [truth[name] for name in iraq], "IQ", None)
+    return lists
 
 
 #: Trailing words a naive lookup still strips ("Al Fallūjah town" -> "Al Fallūjah").
@@ -172,3 +146,7 @@ def bench_geocode(
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
     return results
+
+
+if __name__ == "__main__":
+    bench_geocode(load_gazetteer(), place_lists())

@@ -20,11 +20,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from conflictmap.names import name_key
+from conflictmap.geocode.normalise import name_key
 from conflictmap.schema import conform
 
 if TYPE_CHECKING:
-    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.geocode.gazetteer import Gazetteer
 
 #: Column added to rejected rows: one line per problem, "column 'x': value 'y': reason".
 REASONS = "rejection_reasons"

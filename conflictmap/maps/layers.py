@@ -24,7 +24,8 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from conflictmap.mapview import FINE_PRECISIONS, PALETTE
+from conflictmap.maps.basemap import FINE_PRECISIONS, PALETTE
+from conflictmap.schema import LayerMode
 
 #: Thresholds, from benchmarks/map (see README): full popups cost ~0.4 KB per event in the page;
 #: binary points 12 bytes; above POINT_LIMIT the browser's clustering itself gets slow.
@@ -37,7 +38,7 @@ CELL_SIZES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 @dataclass(frozen=True)
 class Plan:
-    mode: str  # "markers", "points" or "cells"
+    mode: LayerMode
     reason: str
 
 
@@ -45,15 +46,15 @@ def plan(located: int, limits: tuple[int, int] = (MARKER_LIMIT, POINT_LIMIT)) ->
     """Which mode draws `located` events within the page budget, and why, in words for the page."""
     markers, points = limits
     if located <= markers:
-        return Plan("markers", f"{located:,} events: each is a marker with its popup (up to {markers:,}).")
+        return Plan(LayerMode.MARKERS, f"{located:,} events: each is a marker with its popup (up to {markers:,}).")
     if located <= points:
         return Plan(
-            "points",
+            LayerMode.POINTS,
             f"{located:,} events: each is a marker, without a popup to keep the page light "
             f"(over {markers:,}); click one to list its details under the map.",
         )
     return Plan(
-        "cells",
+        LayerMode.CELLS,
         f"{located:,} events: too many to draw one by one (over {points:,}), so they are counted in "
         "square cells; zoom in or narrow the filters to see single events, or click a cell to list its events.",
     )
@@ -394,11 +395,11 @@ def events_layer(
     located = _located(events)
     chosen = plan(len(located), limits)
     size = table = None
-    if chosen.mode == "cells":
+    if chosen.mode == LayerMode.CELLS:
         size = cell_size_for(located)
         table = cells(located, size, colors)
         EventCells(table, size, heat).add_to(group)
-    elif chosen.mode == "markers":
+    elif chosen.mode == LayerMode.MARKERS:
         EventMarkers(rows=marker_rows(located, colors)).add_to(group)
     else:
         EventMarkers(points=point_arrays(located, colors)).add_to(group)

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.layers import events_layer
-from conflictmap.mapassets import FILES, STATIC_DIR, MapAssets, missing_files
-from conflictmap.mapview import base_map, type_colors
+from conflictmap.errors import ConflictmapError
+from conflictmap.maps.assets import FILES, MapAssets, missing_files
+from conflictmap.maps.basemap import base_map, type_colors
+from conflictmap.maps.layers import events_layer
+from conflictmap.settings import STATIC_DIR
 
 #: The outlines a standalone file embeds: 1:110m (108 KB) rather than the app's 1:50m (756 KB).
 EXPORT_OUTLINES = ("world-atlas", "countries-110m.json")
 
 
-class AssetsMissing(RuntimeError):
+class AssetsMissing(ConflictmapError, RuntimeError):
     """The map's files are not installed, so a standalone map cannot be made."""
 
 

@@ -1,0 +1,96 @@
+"""What belongs to one browser session: the working set an analyst made on the Data page (no
+other user sees it), the view (filters and map) shared by all pages, and the address that keeps
+it as a share link."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from conflictmap.app.loading import geocoder, shared_data
+from conflictmap.datasets import AddedFile, Loaded, add_file, replay
+from conflictmap.sharelink import MapView, map_view_from_params, params_from_map_view
+
+VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
+WORKING = "conflictmap.working"
+ADDED = "conflictmap.added"  # the files added, to place them again when the overrides change
+LINK_WARNINGS = "conflictmap.link_warnings"
+MAP_VIEW = "conflictmap.map_view"
+MAP_WARNINGS = "conflictmap.map_link_warnings"
+FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
+MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")  # `embed` is Streamlit's own
+FILTER_WIDGETS = ("dates", "types", "actors", "admin1")  # page-unique keys: "<page>.<widget>"
+
+
+def link_params() -> dict[str, list[str]]:
+    """The address's parameters, each with all its values."""
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def write_params(params: dict[str, str | list[str]], owned: tuple[str, ...]) -> None:
+    """Set the URL's parameters in `owned` to `params`, leaving the others alone."""
+    for name in owned:
+        if name in params:
+            if st.query_params.get_all(name) != (params[name] if isinstance(params[name], list) else [params[name]]):
+                st.query_params[name] = params[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def working_set() -> Loaded:
+    """What the pages show: this session's working set if the analyst made one, else the shared data."""
+    return st.session_state.get(WORKING) or shared_data()
+
+
+def has_working_set() -> bool:
+    return WORKING in st.session_state
+
+
+def set_working(loaded: Loaded | None) -> None:
+    """Make `loaded` this session's working set (None: back to the shared data); filters start
+    afresh (and the address's old filters are not taken for a link the analyst opened)."""
+    if loaded is None:
+        st.session_state.pop(WORKING, None)
+        st.session_state.pop(ADDED, None)
+    else:
+        st.session_state[WORKING] = loaded
+    for key in list(st.session_state.keys()):
+        if key in (VIEW, MAP_VIEW, LINK_WARNINGS) or key.endswith(tuple(f".{name}" for name in FILTER_WIDGETS)):
+            del st.session_state[key]
+    for name in (*FILTER_PARAMETERS, *MAP_PARAMETERS):
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def add_to_working(events: pd.DataFrame, name: str, instead: bool, progress=None) -> Loaded:
+    """Add a file's events to this session's working set (made from the shared data on first use)."""
+    added = AddedFile(events, name, instead)
+    history = [*st.session_state.get(ADDED, []), added]
+    working = add_file(working_set(), added, geocoder(), progress=progress)
+    set_working(working)
+    st.session_state[ADDED] = history
+    return working
+
+
+def rebuild_working() -> None:
+    """Place this session's added files again (after the overrides changed), from the shared data."""
+    if st.session_state.get(ADDED):
+        st.session_state[WORKING] = replay(shared_data(), st.session_state[ADDED], geocoder())
+
+
+def map_view(loaded: Loaded) -> MapView:
+    """The Map page's state, read from the link once per session, then kept in the session."""
+    if MAP_VIEW not in st.session_state:
+        ids = loaded.events["event_id"]
+        view, warnings = map_view_from_params(link_params(), lambda event: bool((ids == event).any()))
+        st.session_state[MAP_VIEW] = replace(view, embed=bool(st.context.is_embedded))
+        if warnings:  # shown with the filters' warnings, by widgets.sidebar_filters
+            st.session_state[MAP_WARNINGS] = warnings
+    return st.session_state[MAP_VIEW]
+
+
+def set_map_view(view: MapView) -> None:
+    st.session_state[MAP_VIEW] = view
+    write_params(params_from_map_view(view), MAP_PARAMETERS)

@@ -1,0 +1,239 @@
+"""The pieces every page draws: the shared filters in the sidebar, event tables, the load
+problems, the share-link button, and `plain` for any text from files, links or data."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from conflictmap.app import session
+from conflictmap.datasets import Loaded
+from conflictmap.figures import Figures
+from conflictmap.filters import Filters, date_bounds, default_window
+from conflictmap.sharelink import MapView, filters_from_params, params_from_filters
+
+
+def show_link_warnings(filters: Filters) -> None:
+    """What was wrong with the link this session opened, shown until the analyst changes the filters."""
+    linked, warnings = st.session_state.get(session.LINK_WARNINGS, (None, []))
+    if filters != linked:
+        st.session_state.pop(session.LINK_WARNINGS, None)
+        return
+    for warning in warnings:
+        st.warning(plain(warning), icon=":material/link_off:")
+
+
+def embed_page() -> None:
+    """Hide everything but the map: the sidebar, header and padding (for `?embed=true`)."""
+    st.html(
+        "<style>[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], header {display: none !important}"
+        " .block-container, [data-testid=stMainBlockContainer] {padding: 0 !important; max-width: 100% !important}"
+        "</style>"
+    )
+
+
+def share_link_button() -> None:
+    """A button that copies this page's full address (with the view's parameters) to the clipboard.
+
+    Streamlit has no clipboard call, so a few lines of fixed script (no data in them) do it.
+    """
+    st.html(
+        """
+        <button id="cm-copy-link" type="button" style="font: 14px system-ui, sans-serif; padding: 6px 12px;
+                border-radius: 8px; border: 1px solid #ccc; background: #fff; cursor: pointer;">
+            Copy share link</button>
+        <span id="cm-copy-done" role="status" style="font: 13px system-ui, sans-serif; margin-left: 8px;"></span>
+        <script>
+        (function () {
+            const button = document.getElementById("cm-copy-link");
+            const done = document.getElementById("cm-copy-done");
+            button.addEventListener("click", async () => {
+                const link = window.location.href;
+                try {
+                    await navigator.clipboard.writeText(link);
+                } catch (error) {
+                    const field = document.createElement("textarea");
+                    field.value = link;
+                    document.body.appendChild(field);
+                    field.select();
+                    document.execCommand("copy");
+                    field.remove();
+                }
+                document.body.setAttribute("data-copied-link", link);
+                done.textContent = "Link copied: it opens this view.";
+            });
+        })();
+        </script>
+        """,
+        unsafe_allow_javascript=True,
+    )
+
+
+def plain(text: object) -> str:
+    """Text from files, links or data, made safe to show in Streamlit's Markdown: every Markdown
+    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing.
+
+    >>> print(plain("![x](http://a) **b** $c$ :red[d]"))
+    \\!\\[x\\]\\(http\\://a\\) \\*\\*b\\*\\* \\$c\\$ \\:red\\[d\\]
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", str(text))
+
+
+#: How event tables are shown: the analyst's words for each schema column, in reading order.
+EVENT_TABLE = {
+    "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
+    "date_precision": "Date known to",
+    "event_type": "Type",
+    "sub_event_type": "Sub-type",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "fatalities": st.column_config.NumberColumn("Fatalities", help="Best estimate"),
+    "fatalities_low": st.column_config.NumberColumn("Low"),
+    "fatalities_high": st.column_config.NumberColumn("High"),
+    "place": "Place (as reported)",
+    "place_identified_as": "Identified as",
+    "admin1": "Province",
+    "admin2": "District",
+    "country": "Country",
+    "geo_precision": "Place known to",
+    "located_by": "Located by",
+    "matched_name": "Geocoded as",
+    "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
+    "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    "notes": st.column_config.TextColumn("Notes", width="large"),
+    "source": st.column_config.TextColumn("Source", width="medium"),
+    "dataset": "Data set",
+    "event_id": "Event id",
+}
+
+
+def event_table(events, key: str, height: int | str = "auto") -> None:
+    """Events as a table with readable headings, in reading order."""
+    st.dataframe(
+        events, hide_index=True, column_config=EVENT_TABLE, column_order=list(EVENT_TABLE), key=key, height=height
+    )
+
+
+def show_load_problems(loaded: Loaded) -> None:
+    """Files that could not be read, and rows set aside, stated plainly above the page."""
+    for problem in loaded.problems:
+        st.error(f"Could not read {plain(problem)}. The other data sets are loaded.", icon=":material/error:")
+    for name, rejected in loaded.rejected.items():
+        with st.expander(f"{len(rejected)} row(s) of {plain(name)} were set aside", icon=":material/warning:"):
+            st.dataframe(rejected, hide_index=True)
+            st.download_button(
+                "Download the set-aside rows (CSV)",
+                rejected.to_csv(index=False),
+                file_name=f"rejected-{name}",
+                mime="text/csv",
+                key=f"rejected-{name}",
+            )
+
+
+def sidebar_filters(loaded: Loaded, page: str) -> Filters:
+    """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
+    (or, on a fresh session, from the link), and written back to the session and the URL."""
+    events = loaded.events
+    bounds = date_bounds(events)
+    default = Filters(*default_window(events))
+    known = loaded.choices
+    if session.VIEW not in st.session_state:
+        st.session_state[session.VIEW], warnings = filters_from_params(session.link_params(), default, bounds, known)
+        warnings += st.session_state.pop(session.MAP_WARNINGS, [])
+        st.session_state[session.LINK_WARNINGS] = (st.session_state[session.VIEW], warnings)
+    view: Filters = st.session_state[session.VIEW]
+    keys = {name: f"{page}.{name}" for name in session.FILTER_WIDGETS}
+
+    def clamp(day):
+        return min(max(day, bounds[0]), bounds[1])
+
+    seeds = {
+        "dates": (clamp(view.start), clamp(view.end)),
+        "types": [name for name in view.event_types if name in known["type"]],
+        "actors": [name for name in view.actors if name in known["actor"]],
+        "admin1": [name for name in view.admin1 if name in known["admin1"]],
+    }
+    for name, key in keys.items():
+        if key not in st.session_state:
+            st.session_state[key] = seeds[name]
+
+    def reset() -> None:
+        st.session_state[session.VIEW] = default
+        for key in keys.values():
+            st.session_state.pop(key, None)
+
+    with st.sidebar:
+        st.markdown("#### Filters")
+        if bounds[0] < bounds[1]:
+            st.slider(
+                "Dates (event start)",
+                min_value=bounds[0],
+                max_value=bounds[1],
+                format="YYYY-MM-DD",
+                key=keys["dates"],
+                help="Drag the ends, or focus a handle and use the arrow keys (one day a step).",
+            )
+        start, end = st.session_state[keys["dates"]] if bounds[0] < bounds[1] else bounds
+        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types")
+        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors")
+        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces")
+        st.button("Reset filters", on_click=reset, key=f"{page}.reset", icon=":material/restart_alt:")
+    filters = Filters(
+        start=start,
+        end=end,
+        event_types=tuple(st.session_state[keys["types"]]),
+        actors=tuple(st.session_state[keys["actors"]]),
+        admin1=tuple(st.session_state[keys["admin1"]]),
+    )
+    st.session_state[session.VIEW] = filters
+    session.write_params(params_from_filters(filters), session.FILTER_PARAMETERS)
+    show_link_warnings(filters)
+    return filters
+
+
+def map_options(view: MapView) -> tuple[bool, bool]:
+    """The Map page's own sidebar switches, seeded from the link: online tiles, heatmap."""
+    for name, value in (("online_tiles", view.tiles), ("heatmap", view.heat)):
+        st.session_state.setdefault(name, value)
+    with st.sidebar:
+        st.markdown("#### Map")
+        online_tiles = st.toggle(
+            "Online map tiles (OpenStreetMap)",
+            key="online_tiles",
+            help="Off by default: the map then needs no internet. On, the browser loads street-map tiles "
+            "from openstreetmap.org; without internet the country outlines still show.",
+        )
+        heat = st.toggle(
+            "Heatmap of counted cells", key="heatmap", help="Shown when there are too many events to draw one by one."
+        )
+    return online_tiles, heat
+
+
+def view_figures(numbers: Figures, filters: Filters) -> None:
+    """The view's figures above the map, and what is missing from it."""
+    cols = st.columns([2, 2, 2, 3])
+    cols[0].metric("Events", f"{numbers.events:,}")
+    cols[1].metric("Fatalities (best estimate)", f"{numbers.fatalities:,}")
+    cols[2].metric("Places", f"{numbers.places:,}")
+    cols[3].metric(
+        "Period",
+        f"{filters.start:%Y-%m} – {filters.end:%Y-%m}",
+        help=f"Events starting from {filters.start:%d %B %Y} to {filters.end:%d %B %Y}",
+    )
+    if numbers.not_on_map:
+        st.info(
+            f"{numbers.not_on_map} event(s) in this view have a place that could not be located and are "
+            "not on the map; the Places page lists them.",
+            icon=":material/location_off:",
+        )
+    if not numbers.events:
+        no_events()
+
+
+def no_events() -> None:
+    st.info(
+        "No events match these filters. Widen the date range or clear a filter in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )

@@ -1,0 +1,82 @@
+"""What the map's reply means: which event a click selects, which events are listed under the
+map, and the view (centre, zoom) to keep in the share link. Pure functions of the reply that
+`st_folium` returns (`{"last_object_clicked": {"lat": …, "lng": …}, "center": {…}, "zoom": …}`),
+so they are unit-tested with literal replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from conflictmap.filters import at_point
+from conflictmap.maps.layers import Layer, in_cell, nearest_cell
+from conflictmap.schema import LayerMode
+from conflictmap.sharelink import MapView
+
+#: The most events listed under the map for a clicked cell.
+LISTED_LIMIT = 5_000
+
+
+def clicked_event(reply: Mapping | None, mode: LayerMode, shown: pd.DataFrame, linked: str | None) -> str | None:
+    """The event a click selects (the first of those at the clicked point), or the link's event
+    when nothing was clicked. A click on a cell selects no single event."""
+    spot = (reply or {}).get("last_object_clicked")
+    if not spot:
+        return linked
+    if mode == LayerMode.CELLS:
+        return None
+    here = at_point(shown, spot["lat"], spot["lng"])
+    return str(here["event_id"].iloc[0]) if len(here) else None
+
+
+def view_after(view: MapView, reply: Mapping | None, *, tiles: bool, heat: bool, event: str | None) -> MapView:
+    """The view to keep after the map replied: its reported centre and zoom (rounded to 5 decimals,
+    about 1 m), else the view as it was (before the browser reports, zoom is folium's default)."""
+    reply = reply or {}
+    center, zoom = reply.get("center"), reply.get("zoom")
+    return replace(
+        view,
+        latitude=round(center["lat"], 5) if center else view.latitude,
+        longitude=round(center["lng"], 5) if center else view.longitude,
+        zoom=int(zoom) if center and zoom else view.zoom,
+        tiles=tiles,
+        heat=heat,
+        event=event,
+    )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The events listed under the map, and a line that says which they are."""
+
+    events: pd.DataFrame
+    caption: str
+
+
+def listed_events(
+    reply: Mapping | None, layer: Layer, drawn: pd.DataFrame, shown: pd.DataFrame, everything: pd.DataFrame,
+    selected: str | None,
+) -> Listed | None:  # fmt: skip
+    """In cells mode, the clicked cell's events (at most LISTED_LIMIT); otherwise every event in
+    the view at the selected event's place; None when nothing is selected (or a link's event is
+    no longer in the data)."""
+    spot = (reply or {}).get("last_object_clicked")
+    if spot and layer.plan.mode == LayerMode.CELLS:
+        cell = nearest_cell(layer.cells, spot["lat"], spot["lng"])
+        size = layer.cell_size or 0.0
+        here = in_cell(drawn, cell["latitude"], cell["longitude"], size) if cell is not None else drawn.iloc[0:0]
+        return Listed(
+            here.head(LISTED_LIMIT),
+            f"{len(here):,} event(s) in the {size}° cell around {spot['lat']:.4f}, {spot['lng']:.4f}",
+        )
+    if selected is None:
+        return None
+    chosen = everything[everything["event_id"] == selected]
+    if chosen.empty:
+        return None
+    event = chosen.iloc[0]
+    here = at_point(shown, event["latitude"], event["longitude"], within=1e-9)
+    return Listed(here, f"{len(here)} event(s) in this view at {event['latitude']:.4f}, {event['longitude']:.4f}")
