@@ -38,7 +38,8 @@ def summary() -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's commands and options (the README documents each: tests/unit/test_docs.py)."""
     parser = argparse.ArgumentParser(prog="python -m conflictmap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("summary", help="print a JSON summary of the data the dashboard loads")
@@ -65,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--format", default="html", choices=["html", "csv", "geojson"])
     exporting.add_argument("-o", "--output", type=Path, required=True)
     exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except (ConflictmapError, OSError) as error:

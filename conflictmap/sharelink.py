@@ -16,6 +16,10 @@ from dataclasses import dataclass, replace
 from conflictmap.filters import Filters
 
 MAX_VALUE_LENGTH = 200
+#: The filters' parameters (every page) and the Map page's own; `embed` is Streamlit's.
+FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
+MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")
+STREAMLIT_PARAMETERS = ("embed",)
 LIST_PARAMETERS = {"type": "event_types", "actor": "actors", "admin1": "admin1"}
 
 

@@ -11,7 +11,13 @@ import streamlit as st
 
 from conflictmap.app.loading import geocoder, shared_data
 from conflictmap.datasets import AddedFile, Loaded, add_file, replay
-from conflictmap.sharelink import MapView, map_view_from_params, params_from_map_view
+from conflictmap.sharelink import (
+    FILTER_PARAMETERS,
+    MAP_PARAMETERS,
+    MapView,
+    map_view_from_params,
+    params_from_map_view,
+)
 
 VIEW = "conflictmap.view"  # session key of the current Filters, shared by all pages
 WORKING = "conflictmap.working"
@@ -19,8 +25,6 @@ ADDED = "conflictmap.added"  # the files added, to place them again when the ove
 LINK_WARNINGS = "conflictmap.link_warnings"
 MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
-FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
-MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")  # `embed` is Streamlit's own
 FILTER_WIDGETS = ("dates", "types", "actors", "admin1")  # page-unique keys: "<page>.<widget>"
 
 
