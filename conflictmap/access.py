@@ -3,7 +3,7 @@
 Configured in Streamlit secrets (`.streamlit/secrets.toml`, or the host's secrets settings):
 
     [access]
-    password_sha256 = "<sha256 hex of the shared password>"   # a shared password, or
+    password_hash = "scrypt$16384$8$1$…"                      # a shared password (hash-password), or
     allowed_emails = ["analyst@example.org"]                  # with [auth] below: who may sign in
     allowed_domains = ["example.org"]
 
@@ -16,21 +16,35 @@ Configured in Streamlit secrets (`.streamlit/secrets.toml`, or the host's secret
 
 With `[auth]`, visitors sign in with `st.login` and must be on the allow-list (an empty
 allow-list admits every signed-in user). With only a password, visitors type it once per
-session. Without either, the app is open.
+session; wrong guesses are slowed down (`Throttle`). Without either, the app is open.
+
+The password is kept as a salted scrypt key (`hashlib.scrypt`, n=2**14, r=8, p=1: about 50 ms and
+16 MB per guess), so a leaked secrets file is slow to brute-force. A hash from before (the unsalted
+SHA-256 of `password_sha256`) still opens the app, and a warning in the server's log asks to
+replace it: run `python -m conflictmap hash-password` and put its output in `password_hash`.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+#: scrypt's cost: n (CPU and memory), r (block size), p (parallelism); 16 MB and ~50 ms a guess.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 @dataclass(frozen=True)
 class AccessPolicy:
     mode: str  # "open", "password" or "oidc"
-    password_sha256: str | None = None
+    password_hash: str | None = None  # "scrypt$n$r$p$salt$key", or a legacy SHA-256 hex digest
     allowed_emails: frozenset[str] = field(default=frozenset())
     allowed_domains: frozenset[str] = field(default=frozenset())
 
@@ -40,24 +54,98 @@ def policy_from_secrets(secrets: Mapping) -> AccessPolicy:
     access = secrets.get("access", {}) or {}
     emails = frozenset(str(e).strip().casefold() for e in access.get("allowed_emails", []) or [])
     domains = frozenset(str(d).strip().casefold().lstrip("@") for d in access.get("allowed_domains", []) or [])
-    digest = access.get("password_sha256")
+    digest = str(access.get("password_hash") or access.get("password_sha256") or "").strip()
     if "auth" in secrets:
         return AccessPolicy("oidc", None, emails, domains)
     if digest:
-        return AccessPolicy("password", str(digest).strip().lower(), emails, domains)
+        if not digest.startswith("scrypt$"):
+            log.warning("the shared password is kept as an unsalted SHA-256: run `python -m conflictmap hash-password`")
+            digest = digest.lower()
+        return AccessPolicy("password", digest, emails, domains)
     return AccessPolicy("open")
 
 
-def hash_password(password: str) -> str:
-    """What to put in `password_sha256` (`python -m conflictmap hash-password` prints it)."""
-    return hashlib.sha256(password.encode("utf-8")).hexdigest()
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """What to put in `password_hash` (`python -m conflictmap hash-password` prints it): a salted
+    scrypt key, "scrypt$n$r$p$<salt>$<key>" in base64. A new random salt each time, so two hashes
+    of one password differ."""
+    salt = os.urandom(16) if salt is None else salt
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
 
 
 def password_ok(policy: AccessPolicy, given: str) -> bool:
-    """Constant-time comparison of the given password with the configured hash."""
-    if policy.password_sha256 is None:
+    """Whether `given` is the configured password, compared in constant time. A hash that cannot
+    be read (edited by hand, cut short) admits nobody."""
+    stored = policy.password_hash
+    if not stored:
         return False
-    return hmac.compare_digest(hash_password(given), policy.password_sha256)
+    if not stored.startswith("scrypt$"):  # legacy: unsalted SHA-256
+        return hmac.compare_digest(hashlib.sha256(given.encode("utf-8")).hexdigest(), stored)
+    try:
+        _, n, r, p, salt, key = stored.split("$")
+        expected = base64.b64decode(key, validate=True)
+        if len(expected) != 32:  # a key cut short would match the prefix of the right one
+            return False
+        derived = hashlib.scrypt(
+            given.encode("utf-8"), salt=base64.b64decode(salt, validate=True), n=int(n), r=int(r), p=int(p),
+            dklen=len(expected), maxmem=256 * 1024 * 1024,
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(derived, expected)
+
+
+@dataclass
+class Throttle:
+    """Slows repeated wrong passwords: after `free` wrong guesses from one key (a session, or a
+    client address), each next guess must wait twice as long as the last, up to `longest` seconds.
+    A right password clears the key. Nothing sleeps: the gate refuses a guess made too early and
+    says how long to wait, so a guesser cannot tie up the server's threads.
+
+    >>> now = [0.0]
+    >>> throttle = Throttle(clock=lambda: now[0])
+    >>> for _ in range(3):
+    ...     throttle.failed("s")
+    >>> throttle.wait("s")
+    0.0
+    >>> throttle.failed("s"); throttle.wait("s")
+    1.0
+    """
+
+    free: int = 3
+    first: float = 1.0
+    longest: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def wait(self, *keys: str) -> float:
+        """Seconds until the next guess is allowed for all of `keys` (0 when it is allowed now)."""
+        now = self.clock()
+        waits = [0.0]
+        for key in keys:
+            failures, last = self._failures.get(key, (0, 0.0))
+            if failures > self.free:
+                delay = min(self.first * 2 ** (failures - self.free - 1), self.longest)
+                waits.append(max(0.0, last + delay - now))
+        return round(max(waits), 1)
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        for key in keys:
+            failures, _ = self._failures.get(key, (0, 0.0))
+            self._failures[key] = (failures + 1, now)
+        if len(self._failures) > 100_000:  # a flood of addresses: forget the oldest
+            for key in sorted(self._failures, key=lambda k: self._failures[k][1])[:50_000]:
+                del self._failures[key]
+
+    def succeeded(self, *keys: str) -> None:
+        for key in keys:
+            self._failures.pop(key, None)
 
 
 def email_allowed(policy: AccessPolicy, email: str | None) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from conflictmap.access import email_allowed, password_ok, policy_from_secrets
+from conflictmap.access import Throttle, email_allowed, password_ok, policy_from_secrets
 
 
 def _secrets() -> dict:
@@ -20,6 +22,19 @@ def _secrets() -> dict:
         st.stop()
 
 
+@st.cache_resource
+def _throttle() -> Throttle:
+    """One per server process: wrong guesses count per session and per client address."""
+    return Throttle()
+
+
+def _guess_keys() -> tuple[str, ...]:
+    keys = [f"session:{st.session_state.setdefault('access.session', secrets.token_hex(16))}"]
+    if st.context.ip_address:  # None for a local visitor and in tests
+        keys.append(f"address:{st.context.ip_address}")
+    return tuple(keys)
+
+
 def require_access() -> None:
     """Stop the page until the visitor may see it. The page's address, with its view, stays as
     it is, so a shared link opens its view once the visitor is let in."""
@@ -29,10 +44,17 @@ def require_access() -> None:
         with st.form("access.form"):
             given = st.text_input("Password", type="password", key="access.password")
             if st.form_submit_button("Open the dashboard"):
-                if password_ok(policy, given):
+                keys = _guess_keys()
+                wait = _throttle().wait(*keys)
+                if wait:
+                    st.error(f"Too many wrong passwords. Try again in {wait:.0f} s.")
+                elif password_ok(policy, given):
+                    _throttle().succeeded(*keys)
                     st.session_state["access.granted"] = True
                     st.rerun()
-                st.error("That password is not right.")
+                else:
+                    _throttle().failed(*keys)
+                    st.error("That password is not right.")
         st.stop()
     if policy.mode == "oidc":
         if not st.user.get("is_logged_in", False):

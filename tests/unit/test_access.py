@@ -1,4 +1,6 @@
-from conflictmap.access import AccessPolicy, email_allowed, hash_password, password_ok, policy_from_secrets
+import hashlib
+
+from conflictmap.access import AccessPolicy, Throttle, email_allowed, hash_password, password_ok, policy_from_secrets
 
 
 def test_no_secrets_means_open():
@@ -6,11 +8,49 @@ def test_no_secrets_means_open():
 
 
 def test_shared_password():
-    policy = policy_from_secrets({"access": {"password_sha256": hash_password("s3cret!").upper()}})
+    policy = policy_from_secrets({"access": {"password_hash": hash_password("s3cret!")}})
     assert policy.mode == "password"
     assert password_ok(policy, "s3cret!")
     assert not password_ok(policy, "s3cret") and not password_ok(policy, "")
     assert not password_ok(AccessPolicy("open"), "s3cret!")
+
+
+def test_the_password_is_kept_salted_and_slow():
+    first, second = hash_password("s3cret!"), hash_password("s3cret!")
+    assert first != second, "each hash has its own salt"
+    name, n, r, p, salt, key = first.split("$")
+    assert (name, n, r, p) == ("scrypt", "16384", "8", "1") and len(salt) >= 20 and len(key) >= 40
+    assert hashlib.sha256(b"s3cret!").hexdigest() not in first
+    for digest in (first, second):
+        assert password_ok(policy_from_secrets({"access": {"password_hash": digest}}), "s3cret!")
+
+
+def test_a_legacy_sha256_still_opens_and_a_damaged_hash_opens_nothing():
+    legacy = hashlib.sha256(b"s3cret!").hexdigest().upper()
+    policy = policy_from_secrets({"access": {"password_sha256": legacy}})
+    assert password_ok(policy, "s3cret!") and not password_ok(policy, "s3cret")
+    digest = hash_password("s3cret!")
+    for damaged in (digest[:-8], digest.replace("$", "$x", 1), "scrypt$1$2$3", "scrypt$16384$8$1$!!$!!", digest + "$"):
+        assert not password_ok(AccessPolicy("password", damaged), "s3cret!"), damaged
+
+
+def test_wrong_guesses_are_slowed_per_key_and_a_right_one_clears_it():
+    now = [1000.0]
+    throttle = Throttle(clock=lambda: now[0])
+    for _ in range(3):
+        assert throttle.wait("session", "10.0.0.1") == 0
+        throttle.failed("session", "10.0.0.1")
+    waits = []
+    for _ in range(12):
+        throttle.failed("session", "10.0.0.1")
+        waits.append(throttle.wait("session", "10.0.0.1"))
+        now[0] += waits[-1]  # the guesser waits exactly as long as asked
+    assert waits[:4] == [1.0, 2.0, 4.0, 8.0] and max(waits) == 300.0
+    throttle.failed("session", "10.0.0.1")
+    assert throttle.wait("another session") == 0
+    assert throttle.wait("another session", "10.0.0.1") == 300.0, "the client address is slowed too"
+    throttle.succeeded("session", "10.0.0.1")
+    assert throttle.wait("session", "10.0.0.1") == 0
 
 
 def test_oidc_with_an_allow_list():
