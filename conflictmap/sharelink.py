@@ -12,10 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from conflictmap.filters import Filters
 
 MAX_VALUE_LENGTH = 200
+#: Values read per list parameter; a link with more is cut there, with one warning.
+MAX_VALUES = 50
+#: Warnings listed per parameter; the rest are counted in one line.
+MAX_WARNINGS = 5
+#: The longest link the app writes and promises to open: well under what browsers, proxies and
+#: the app's own web server accept (README, "Share links").
+MAX_LINK_LENGTH = 8_000
 #: The filters' parameters (every page) and the Map page's own; `embed` is Streamlit's.
 FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
 MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")
@@ -66,18 +74,41 @@ def filters_from_params(
         start, end = default.start, default.end
     filters = replace(filters, start=start, end=end)
     for name, field_name in LIST_PARAMETERS.items():
-        values = params.get(name) or []
+        values = list(params.get(name) or [])
         if not values:
             continue
         valid = set(known.get(name, ()))
-        kept = []
-        for value in values:
+        kept: list[str] = []
+        unknown = 0
+        for value in values[:MAX_VALUES]:
             if value in valid and value not in kept:
                 kept.append(value)
             elif value not in valid:
-                warnings.append(f"Link parameter '{name}': '{_shown(value)}' is not in the data; ignored.")
+                unknown += 1
+                if unknown <= MAX_WARNINGS:
+                    warnings.append(f"Link parameter '{name}': '{_shown(value)}' is not in the data; ignored.")
+        if unknown > MAX_WARNINGS:
+            warnings.append(
+                f"Link parameter '{name}': {unknown - MAX_WARNINGS:,} more values not in the data; ignored."
+            )
+        if len(values) > MAX_VALUES:
+            warnings.append(
+                f"Link parameter '{name}': {len(values) - MAX_VALUES:,} values beyond the first {MAX_VALUES} ignored."
+            )
         filters = replace(filters, **{field_name: tuple(kept)})
     return filters, warnings
+
+
+def link_length(params: Mapping[str, str | Sequence[str]]) -> int:
+    """The length of the query string `params` make, as a browser's address bar holds it.
+
+    >>> link_length({"start": "2024-01-01", "type": ["Air strike", "Shelling"]})
+    46
+    """
+    pairs = [
+        (name, value) for name, values in params.items() for value in ([values] if isinstance(values, str) else values)
+    ]
+    return len(urlencode(pairs))
 
 
 def params_from_filters(filters: Filters) -> dict[str, str | list[str]]:

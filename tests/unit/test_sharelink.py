@@ -2,8 +2,12 @@ import datetime as dt
 
 from conflictmap.filters import Filters
 from conflictmap.sharelink import (
+    MAX_LINK_LENGTH,
+    MAX_VALUES,
+    MAX_WARNINGS,
     MapView,
     filters_from_params,
+    link_length,
     map_view_from_params,
     params_from_filters,
     params_from_map_view,
@@ -101,3 +105,19 @@ def test_tampered_map_parameters_warn_and_the_rest_applies():
     assert view == MapView() and len(warnings) == 2
     view, warnings = _map({"lat": ["33"]})
     assert view.latitude is None and "go together" in warnings[0]
+
+
+def test_a_flood_of_values_is_cut_with_a_few_warnings():
+    flood = {"type": [f"junk {n}" for n in range(10_000)], "actor": ["IS"] * 60 + ["Government of Iraq"]}
+    filters, warnings = _read(flood)
+    assert filters.event_types == () and filters.actors == ("IS",)
+    assert len(warnings) <= 2 * (MAX_WARNINGS + 2), "a page of 10,000 warnings helps nobody"
+    assert f"'type': {MAX_VALUES - MAX_WARNINGS:,} more values not in the data; ignored." in " ".join(warnings)
+    assert f"'type': {10_000 - MAX_VALUES:,} values beyond the first {MAX_VALUES} ignored." in " ".join(warnings)
+    assert f"'actor': {61 - MAX_VALUES:,} values beyond the first {MAX_VALUES} ignored." in " ".join(warnings)
+
+
+def test_the_links_the_app_writes_stay_short():
+    many = Filters(DEFAULT.start, DEFAULT.end, actors=tuple(f"actor number {n}" for n in range(MAX_VALUES)))
+    assert link_length(params_from_filters(DEFAULT)) < 50
+    assert link_length(params_from_filters(many)) < MAX_LINK_LENGTH
