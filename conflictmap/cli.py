@@ -14,14 +14,14 @@ from conflictmap.datasets import load_events, shipped
 from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.gazetteer import load_gazetteer
 from conflictmap.geocode.overrides import offline_geocoder
-from conflictmap.schema import Format
+from conflictmap.schema import Format, LocatedBy
 
 
 def summary() -> dict:
     """What the dashboard loads: counts, date range, places and the unresolved place names."""
     loaded = load_events(shipped(), offline_geocoder())
     events, places = loaded.events, loaded.places
-    unresolved = places[places["located_by"] == "unresolved"]
+    unresolved = places[places["located_by"] == LocatedBy.UNRESOLVED]
     return {
         "events": len(events),
         "places": len(places),

@@ -91,6 +91,24 @@ class LayerMode(StrEnum):
     CELLS = "cells"  # events counted in square cells
 
 
+class RejectionKind(StrEnum):
+    """Why a row read from a file is rejected (`conflictmap.readers.validation`), as the
+    rejection reasons word it."""
+
+    BAD_DATE = "not a valid date"
+    ENDS_BEFORE_START = "ends before it starts"
+    NOT_A_NUMBER = "not a number"
+    OUT_OF_RANGE = "out of range"
+    ONE_COORDINATE = "latitude and longitude must both be given"
+    SWAPPED = "latitude and longitude look swapped"
+    NOWHERE = "neither coordinates nor a place name"
+    NOT_WHOLE = "not a whole number"
+    NEGATIVE = "negative"
+    ID_CONFLICT = "same event id with different content"
+    DUPLICATE = "exact duplicate"
+    WRONG_WIDTH = "wrong number of fields"
+
+
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with exactly the schema's columns, in order, with their dtypes.
 

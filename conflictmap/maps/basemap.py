@@ -16,11 +16,12 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from conflictmap.maps.assets import MapAssets
+from conflictmap.schema import GeoPrecision
 
 #: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
 PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")
 #: Place precisions drawn as a filled dot; coarser ones are drawn as a ring.
-FINE_PRECISIONS = frozenset({"exact place", "within 25 km"})
+FINE_PRECISIONS = frozenset({GeoPrecision.EXACT, GeoPrecision.NEAR})
 WATER = "#d6e6f0"
 LAND = "#f4f1ea"
 

@@ -25,7 +25,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from conflictmap.maps.basemap import FINE_PRECISIONS, PALETTE
-from conflictmap.schema import LayerMode
+from conflictmap.schema import DatePrecision, LayerMode, LocatedBy
 
 #: Thresholds, from benchmarks/map (see README): full popups cost ~0.4 KB per event in the page;
 #: binary points 12 bytes; above POINT_LIMIT the browser's clustering itself gets slow.
@@ -104,7 +104,7 @@ def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
         start = event.date_start.date().isoformat()
         end = event.date_end.date().isoformat() if pd.notna(event.date_end) else start
         date = start if end == start else f"{start} to {end}"
-        if pd.notna(event.date_precision) and event.date_precision != "day":
+        if pd.notna(event.date_precision) and event.date_precision != DatePrecision.DAY:
             date += f" (known to: {event.date_precision})"
         actors = " vs ".join(a for a in (_text(event.actor1), _text(event.actor2)) if a)
         fatalities = None
@@ -118,7 +118,7 @@ def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
             named = f"{named} (identified as {event.place_identified_as})"
         place = ", ".join(p for p in (named, _text(event.admin1), _text(event.country)) if p)
         placed = _text(event.geo_precision) or "unknown precision"
-        if event.located_by != "source coordinates":
+        if event.located_by != LocatedBy.SOURCE:
             placed += f", geocoded ({event.located_by}) as {_text(event.matched_name)}"
         kind = _text(event.sub_event_type) or _text(event.event_type) or "Event"
         title = f"{start} · {kind} · {_text(event.place) or _text(event.country) or ''}"

@@ -14,10 +14,9 @@ Layouts read:
 
 Codebook terms (ACLED Codebook, 2023/2024):
 - time_precision: 1 the exact day is known, 2 the week, 3 only the month (the date is then
-  a day within that week or month) -> DATE_PRECISIONS "day", "week", "month"
+  a day within that week or month) -> DatePrecision DAY, WEEK, MONTH
 - geo_precision: 1 the exact place, 2 near it or a part of a region (within about 25 km),
-  3 only a larger region, coded at its provincial capital -> "exact place", "within 25 km",
-  "province (admin1)"
+  3 only a larger region, coded at its provincial capital -> GeoPrecision EXACT, NEAR, PROVINCE
 - inter1/inter2: the actor's type, 1 State forces ... 8 External/other forces (text since 2024)
 - interaction: the two inter codes together ("17": state forces against civilians)
 """
@@ -43,7 +42,7 @@ from conflictmap.readers.convert import (
 )
 from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
 from conflictmap.readers.validation import CountryBounds
-from conflictmap.schema import Format
+from conflictmap.schema import DatePrecision, Format, GeoPrecision, LocatedBy
 
 DATASET = "ACLED"
 
@@ -98,8 +97,8 @@ ACTOR_TYPES = {
     "8": "External/Other forces",
 }
 
-TIME_PRECISIONS = {"1": "day", "2": "week", "3": "month"}
-GEO_PRECISIONS = {"1": "exact place", "2": "within 25 km", "3": "province (admin1)"}
+TIME_PRECISIONS = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
+GEO_PRECISIONS = {"1": GeoPrecision.EXACT, "2": GeoPrecision.NEAR, "3": GeoPrecision.PROVINCE}
 
 #: How ACLED has written event_date over the years.
 DATE_FORMATS = ["ISO8601", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d/%m/%Y", "%B %d, %Y"]
@@ -205,7 +204,7 @@ def acled_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     events["longitude"] = to_number(column("longitude"), decimal_comma=True)
     events["geo_precision"] = map_codes(column("geo_precision"), lambda c: GEO_PRECISIONS.get(c.removesuffix(".0")))
     has_point = events["latitude"].notna() & events["longitude"].notna()
-    events["located_by"] = pd.Series("source coordinates", index=raw.index).where(has_point)
+    events["located_by"] = pd.Series(LocatedBy.SOURCE, index=raw.index).where(has_point)
     events["source"] = blank_to_na(column("source"))
     events["notes"] = _notes(column, raw.index)
     events["dataset"] = DATASET

@@ -25,7 +25,7 @@ import pyarrow as pa
 from conflictmap.readers.convert import blank_to_na, concat, join_notes, map_codes, parse_dates, to_number
 from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
 from conflictmap.readers.validation import CountryBounds
-from conflictmap.schema import Format
+from conflictmap.schema import DatePrecision, Format, GeoPrecision, LocatedBy
 
 DATASET = "GDELT"
 
@@ -110,13 +110,13 @@ QUAD_CLASSES = {
     "4": "material conflict",
 }
 
-#: ActionGeo_Type -> our GEO_PRECISIONS
+#: ActionGeo_Type -> our GeoPrecision
 GEO_TYPES = {
-    "1": "country",
-    "2": "province (admin1)",
-    "3": "exact place",
-    "4": "exact place",
-    "5": "province (admin1)",
+    "1": GeoPrecision.COUNTRY,
+    "2": GeoPrecision.PROVINCE,
+    "3": GeoPrecision.EXACT,
+    "4": GeoPrecision.EXACT,
+    "5": GeoPrecision.PROVINCE,
 }
 
 REQUIRED = ["GLOBALEVENTID", "SQLDATE", "EventRootCode", "ActionGeo_FullName", "ActionGeo_Lat", "ActionGeo_Long"]
@@ -232,7 +232,7 @@ def gdelt_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     events["event_id"] = "gdelt:" + column("GLOBALEVENTID").str.strip()
     events["date_start"] = parse_dates(column("SQLDATE"), ["%Y%m%d"])
     events["date_end"] = events["date_start"]
-    events["date_precision"] = "day"
+    events["date_precision"] = DatePrecision.DAY
     events["event_type"] = map_codes(column("EventRootCode"), cameo_root)
     code = column("EventCode").str.strip()
     events["sub_event_type"] = concat("CAMEO ", code, index=raw.index)
@@ -247,7 +247,7 @@ def gdelt_events(table: RawTable, *, country_bounds: CountryBounds | None = None
     events["longitude"] = to_number(column("ActionGeo_Long"))
     events["geo_precision"] = map_codes(geo_type, GEO_TYPES)
     has_point = events["latitude"].notna() & events["longitude"].notna()
-    events["located_by"] = pd.Series("source coordinates", index=raw.index).where(has_point)
+    events["located_by"] = pd.Series(LocatedBy.SOURCE, index=raw.index).where(has_point)
     events["source"] = blank_to_na(column("SOURCEURL"))
     events["notes"] = _notes(column)
     events["dataset"] = DATASET

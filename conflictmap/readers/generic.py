@@ -27,7 +27,7 @@ from conflictmap.readers.convert import (
 )
 from conflictmap.readers.table import RawTable, ReadError, ReadResult, to_schema
 from conflictmap.readers.validation import CountryBounds
-from conflictmap.schema import EVENT_COLUMNS, Format
+from conflictmap.schema import EVENT_COLUMNS, DatePrecision, Format, LocatedBy
 
 #: Field -> header names that mean it, compared without case, spaces, underscores, hyphens or
 #: dots; the first that a file has wins. Includes the schema's own names, so an export of this
@@ -249,7 +249,7 @@ def parse_any_dates(series: pd.Series, from_excel: bool = False) -> tuple[pd.Ser
     dates = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     precision = pd.Series(pd.NA, index=series.index, dtype="string")
 
-    def fill(found: pd.Series, level: str) -> None:
+    def fill(found: pd.Series, level: DatePrecision) -> None:
         found = found.dropna()
         found = found[found.notna()]
         dates.loc[found.index] = found.astype("datetime64[ns]")
@@ -259,13 +259,13 @@ def parse_any_dates(series: pd.Series, from_excel: bool = False) -> tuple[pd.Ser
         return dates.isna() & text.ne("")
 
     month_only = text.str.fullmatch(r"\d{4}-\d{1,2}")
-    fill(pd.to_datetime(text[month_only], format="%Y-%m", errors="coerce"), "month")
+    fill(pd.to_datetime(text[month_only], format="%Y-%m", errors="coerce"), DatePrecision.MONTH)
     year_only = text.str.fullmatch(r"\d{4}")
-    fill(pd.to_datetime(text[year_only], format="%Y", errors="coerce"), "year or more")
+    fill(pd.to_datetime(text[year_only], format="%Y", errors="coerce"), DatePrecision.YEAR)
     iso = todo() & text.str.match(r"^\d{4}-?\d{2}-?\d{2}")
     if iso.any():
         parsed = pd.to_datetime(text[iso], format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
-        fill(parsed, "day")
+        fill(parsed, DatePrecision.DAY)
     numeric = todo()
     if numeric.any():
         parts = _numeric_parts(text[numeric])
@@ -277,14 +277,14 @@ def parse_any_dates(series: pd.Series, from_excel: bool = False) -> tuple[pd.Ser
             day_first = (first > 12) & (second <= 12)
         day, month = first.where(day_first, second), second.where(day_first, first)
         parsed = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-        fill(parsed, "day")
+        fill(parsed, DatePrecision.DAY)
     for form in NAMED_MONTH_FORMATS:
         left = todo()
         if not left.any():
             break
-        fill(pd.to_datetime(text[left], format=form, errors="coerce"), "day")
+        fill(pd.to_datetime(text[left], format=form, errors="coerce"), DatePrecision.DAY)
     if from_excel and todo().any():
-        fill(excel_serial_dates(text[todo()]), "day")
+        fill(excel_serial_dates(text[todo()]), DatePrecision.DAY)
     return dates, precision
 
 
@@ -346,7 +346,7 @@ def table_events(
             events[field] = to_number(column(field), decimal_comma=True)
     if "located_by" not in fields and {"latitude", "longitude"} <= set(fields):
         has_point = events["latitude"].notna() & events["longitude"].notna()
-        events["located_by"] = pd.Series("source coordinates", index=raw.index).where(has_point)
+        events["located_by"] = pd.Series(LocatedBy.SOURCE, index=raw.index).where(has_point)
     used = set(fields.values())
     extra = [labelled(table.column(name), f"{name}: ") for name in table.columns if name not in used]
     if extra:

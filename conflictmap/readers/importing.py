@@ -22,8 +22,8 @@ from conflictmap.readers.detect import Detected, choose_format, describe_delimit
 from conflictmap.readers.excel import load_excel
 from conflictmap.readers.splitting import load_delimited
 from conflictmap.readers.table import RawTable, ReadError, ReadResult
-from conflictmap.readers.validation import LINE, REASONS, SWAPPED, CountryBounds, reason_counts, swap_coordinates
-from conflictmap.schema import Format, conform
+from conflictmap.readers.validation import KIND, LINE, CountryBounds, reason_counts, swap_coordinates
+from conflictmap.schema import Format, RejectionKind, conform
 
 #: The largest file read, in bytes (a 1,000,000-row GDELT file is about 400 MB).
 MAX_BYTES = 2 << 30
@@ -155,7 +155,7 @@ def build_report(detected: Detected, result: ReadResult, mapping: Mapping[str, s
         "read": result.read,
         "accepted": len(events),
         "rejected": len(result.rejected),
-        "reasons": reason_counts(result.rejected),
+        "reasons": reason_counts(result.problems),
         "without_coordinates": int((events["latitude"].isna() | events["longitude"].isna()).sum()),
     }
     if mapping is not None:
@@ -164,12 +164,12 @@ def build_report(detected: Detected, result: ReadResult, mapping: Mapping[str, s
 
 
 def swappable(result: ReadResult) -> pd.Series:
-    """Which rejected rows were rejected only because latitude and longitude look swapped."""
-    reasons = result.rejected.get(REASONS, pd.Series(dtype="str")).astype("str")
-    alone = ~reasons.str.contains("; column '", regex=False) & ~reasons.str.contains("; row: ", regex=False)
-    return (reasons.str.startswith("column '") & reasons.str.contains(f": {SWAPPED} (", regex=False) & alone).fillna(
-        False
-    )
+    """Which rejected rows were rejected only because latitude and longitude look swapped
+    (a boolean per row of `result.rejected`)."""
+    problems = result.problems
+    alone = ~problems[LINE].duplicated(keep=False)
+    lines = problems.loc[alone & (problems[KIND] == RejectionKind.SWAPPED), LINE]
+    return result.rejected[LINE].isin(lines)
 
 
 def fix_swapped(imported: Imported, lines: Iterable[int] | None = None) -> Imported:
@@ -187,10 +187,12 @@ def fix_swapped(imported: Imported, lines: Iterable[int] | None = None) -> Impor
     rows = result.rejected_events.loc[chosen.to_numpy()]
     events = conform(pd.concat([result.events, swap_coordinates(rows, rows.index)], ignore_index=True))
     keep = ~chosen.to_numpy()
+    fixed = result.rejected.loc[chosen.to_numpy(), LINE]
     new = replace(
         result,
         events=events,
         rejected=result.rejected.loc[keep].reset_index(drop=True),
         rejected_events=result.rejected_events.loc[keep].reset_index(drop=True),
+        problems=result.problems[~result.problems[LINE].isin(fixed)].reset_index(drop=True),
     )
     return replace(imported, result=new, report=build_report(imported.detected, new, imported.mapping))

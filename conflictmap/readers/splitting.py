@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from conflictmap.readers.table import RawTable, ReadError, empty_malformed, unique_names
-from conflictmap.readers.validation import LINE, REASONS
+from conflictmap.readers.validation import LINE, problem_table
+from conflictmap.schema import RejectionKind
 
 
 def use_system_allocator() -> None:
@@ -32,7 +33,7 @@ def use_system_allocator() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _malformed_frame(rows: list[tuple[int, list[str], str]], columns: Sequence[str], delimiter: str) -> pd.DataFrame:
+def _malformed_frame(rows: list[tuple[int, list[str]]], columns: Sequence[str], delimiter: str) -> pd.DataFrame:
     """Rows that do not fit the header, with their fields in the header's columns, in order.
 
     Surplus fields are kept in the last column, joined by the delimiter, so the row's text is
@@ -42,19 +43,24 @@ def _malformed_frame(rows: list[tuple[int, list[str], str]], columns: Sequence[s
         return empty_malformed(columns)
     width = len(columns)
     records = []
-    for line, fields, reason in rows:
+    for line, fields in rows:
         cells = list(fields[:width]) + [""] * max(0, width - len(fields))
         if len(fields) > width and width:
             cells[-1] = delimiter.join(fields[width - 1 :])
-        records.append([line, *cells, reason])
-    frame = pd.DataFrame(records, columns=[LINE, *columns, REASONS])
+        records.append([line, *cells])
+    frame = pd.DataFrame(records, columns=[LINE, *columns])
     frame[LINE] = frame[LINE].astype("Int64")
     return frame
 
 
-def _wrong_width(found: int, expected: int, last: bool) -> str:
-    cut = ", at the end of the file: is it cut short?" if last and found < expected else ""
-    return f"row: wrong number of fields ({found}, the header has {expected}{cut})"
+def _wrong_width(rows: list[tuple[int, list[str]]], expected: int, last_line: int) -> pd.DataFrame:
+    """The problems of rows that do not fit the header: one each, with the whole row."""
+    records = []
+    for line, fields in rows:
+        cut = ", at the end of the file: is it cut short?" if line == last_line and len(fields) < expected else ""
+        detail = f"{len(fields)}, the header has {expected}{cut}"
+        records.append((line, "", "", RejectionKind.WRONG_WIDTH, detail))
+    return problem_table(records)
 
 
 def _arrow_read(
@@ -197,7 +203,7 @@ def load_delimited(
     rows = table.num_rows
     bounds = np.concatenate((records.starts, [len(view) + 1]))
     body = np.arange(header_records, len(records.starts))
-    malformed = empty_malformed(names)
+    malformed, problems = empty_malformed(names), problem_table()
     if misfits or len(body) != rows:  # rows that do not fit the header, or blank lines
         lengths = bounds[body + 1] - 1 - bounds[body]
         blank = (lengths == 0) | (
@@ -209,11 +215,12 @@ def load_delimited(
         texts = [bytes(view[bounds[r] : bounds[r + 1] - 1]).decode("utf-8", "replace") for r in body[wrong]]
         last = len(body) - 1 - int(np.argmax((~blank)[::-1]))
         misfit_rows = [
-            (int(records.lines[r]), fields, _wrong_width(len(fields), len(names), r == body[last]))
+            (int(records.lines[r]), fields)
             for r, fields in zip(body[wrong], (_split_record(t, delimiter, quoting) for t in texts), strict=True)
         ]
         _check_misfits(name, len(misfit_rows), rows, len(names), delimiter)
         malformed = _malformed_frame(misfit_rows, names, delimiter)
+        problems = _wrong_width(misfit_rows, len(names), int(records.lines[body[last]]))
         body = body[~blank & ~wrong]
     if rows == 0 and not len(malformed):
         raise ReadError(name, "no rows under the header")
@@ -246,6 +253,7 @@ def load_delimited(
         lines=lines,
         columns=tuple(names),
         malformed=malformed,
+        problems=problems,
         fetch=None if len(wanted) == len(names) else fetch,
     )
 
@@ -304,11 +312,14 @@ def _careful(
         raise ReadError(name, "no rows under the header")
     _check_misfits(name, len(bad), len(good), width, delimiter)
     last_line = max([*good_lines, *(line for line, _ in bad)])
-    malformed = _malformed_frame(
-        [(line, fields, _wrong_width(len(fields), width, line == last_line)) for line, fields in bad],
-        names,
-        delimiter,
-    )
+    malformed = _malformed_frame(bad, names, delimiter)
     frame = pd.DataFrame(good, columns=names, dtype="str") if good else pd.DataFrame(columns=names, dtype="str")
     lines = pd.Series(good_lines, index=frame.index, dtype="int64")
-    return RawTable(name=name, frame=frame, lines=lines, columns=tuple(names), malformed=malformed)
+    return RawTable(
+        name=name,
+        frame=frame,
+        lines=lines,
+        columns=tuple(names),
+        malformed=malformed,
+        problems=_wrong_width(bad, width, last_line),
+    )

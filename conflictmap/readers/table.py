@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.readers.validation import LINE, CountryBounds, split_valid
+from conflictmap.readers.validation import LINE, CountryBounds, problem_table, split_valid
 from conflictmap.schema import EVENT_COLUMNS, Format, conform
 
 
@@ -40,24 +40,9 @@ class ReadResult:
     #: `rejected` (all <NA> for rows that could not be split into columns). Lets a page offer
     #: fixes such as swapping latitude and longitude without reading the file again.
     rejected_events: pd.DataFrame | None = None
-
-
-def read_text_table(path: Path, **options) -> pd.DataFrame:
-    """Read a delimited text file as strings, raising `ReadError` with the reason on failure."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, **options)
-    except FileNotFoundError:
-        raise ReadError(path, "file not found") from None
-    except UnicodeDecodeError as error:
-        raise ReadError(path, f"not valid {error.encoding} text at byte {error.start}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise ReadError(path, f"not a readable CSV file ({error})") from None
-
-
-def require_columns(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ReadError(path, "missing column(s): " + ", ".join(missing))
+    #: What is wrong with the rejected rows, one row per problem, by line
+    #: (see `conflictmap.readers.validation.PROBLEM_COLUMNS`).
+    problems: pd.DataFrame = field(default_factory=problem_table)
 
 
 def to_schema(events: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +74,8 @@ class RawTable:
     `frame` holds every column, or only those a reader asked for (a 61-column GDELT file is
     read faster that way); `full_rows` always returns every column of chosen rows, so rejected
     rows keep all their original columns. `malformed` holds the rows that could not be split
-    into the header's columns (with LINE and REASONS): they count as read and rejected.
+    into the header's columns (with LINE), `problems` what is wrong with them: they count as
+    read and rejected.
     """
 
     name: str
@@ -97,6 +83,7 @@ class RawTable:
     lines: pd.Series
     columns: tuple[str, ...]
     malformed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: pd.DataFrame = field(default_factory=problem_table)
     fetch: Callable[[pd.Index], pd.DataFrame] | None = None
     from_excel: bool = False
 
@@ -116,6 +103,7 @@ class RawTable:
             source_columns,
             self.lines,
             malformed=self.malformed,
+            malformed_problems=self.problems,
             full_rows=self.full_rows,
             country_bounds=country_bounds,
         )
@@ -126,6 +114,7 @@ class RawTable:
             rejected=checked.rejected,
             read=checked.read,
             rejected_events=checked.rejected_events,
+            problems=checked.problems,
         )
 
     def column(self, name: str | None) -> pd.Series:

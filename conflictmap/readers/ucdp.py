@@ -5,7 +5,7 @@ and the current release layout (49 columns: adds relid, code_status, where_descr
 the *_dset_id columns). Codebook terms (Högbladh 2019, UCDP GED Codebook 19.1):
 
 - type_of_violence: 1 state-based conflict, 2 non-state conflict, 3 one-sided violence
-- where_prec: 1 exact place ... 7 international waters or airspace (our GEO_PRECISIONS, in order)
+- where_prec: 1 exact place ... 7 international waters or airspace (our GeoPrecision, in order)
 - date_prec: 1 exact day, 2 two to six days, 3 about a week, 4 about a month, 5 a year or more
 - best / low / high: fatality estimates
 """
@@ -13,6 +13,7 @@ the *_dset_id columns). Codebook terms (Högbladh 2019, UCDP GED Codebook 19.1):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ from conflictmap.readers.convert import (
 )
 from conflictmap.readers.table import RawTable, ReadError, ReadResult, find_columns, to_schema
 from conflictmap.readers.validation import CountryBounds
-from conflictmap.schema import DatePrecision, Format, GeoPrecision
+from conflictmap.schema import DatePrecision, Format, GeoPrecision, LocatedBy
 
 DATASET = "UCDP GED"
 
@@ -142,15 +143,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
         raise ReadError(table.name, "missing column(s): " + ", ".join(missing))
     frame, lines = table.frame, table.lines
     if len(frame) and is_hxl_row(frame.iloc[0]):
-        table = RawTable(
-            name=table.name,
-            frame=frame.iloc[1:],
-            lines=lines.iloc[1:],
-            columns=table.columns,
-            malformed=table.malformed,
-            fetch=table.fetch,
-            from_excel=table.from_excel,
-        )
+        table = replace(table, frame=frame.iloc[1:], lines=lines.iloc[1:])
     raw = table.frame
 
     def column(name: str) -> pd.Series:
@@ -175,7 +168,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events["latitude"] = to_number(column("latitude"))
     events["longitude"] = to_number(column("longitude"))
     events["geo_precision"] = _code_label(column("where_prec"), tuple(GeoPrecision))
-    events["located_by"] = "source coordinates"
+    events["located_by"] = LocatedBy.SOURCE
     events["source"] = _source(table, names)
     events["notes"] = _notes(table, names)
     events["dataset"] = DATASET

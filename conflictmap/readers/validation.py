@@ -1,18 +1,18 @@
 """Row checks shared by every reader: each row read is either accepted or rejected with reasons.
 
 Readers parse leniently (a bad value becomes <NA>), then `split_valid` compares the parsed
-events with the raw text to say what is wrong and where: row, column and value. The checks are
-vectorised; Python runs per row only to word the message of a rejected row.
-
-Reasons read "column 'x': value 'y': <kind>[ (detail)]", or "row: <kind> (detail)" for a
-problem with the whole row; `REASON_KINDS` lists the kinds and `reason_counts` tallies them.
+events with the raw text to say what is wrong and where. The checks are vectorised, and what
+they find is kept as data: a problems table (`PROBLEM_COLUMNS`), one row per problem, with the
+row's line, the file's column (empty for a problem with the whole row), the value, its
+`RejectionKind` and a detail. `reason_counts` tallies it; only `reasons_by_line` words it, as the
+REASONS text of rejected rows: "column 'x': value 'y': <kind>[ (detail)]", or
+"row: <kind> (detail)" for a problem with the whole row, joined by "; ".
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from conflictmap.geocode.normalise import name_key
-from conflictmap.schema import conform
+from conflictmap.schema import RejectionKind, conform
 
 if TYPE_CHECKING:
     from conflictmap.geocode.gazetteer import Gazetteer
@@ -31,27 +31,32 @@ REASONS = "rejection_reasons"
 #: Column added to rejected rows: the row's line number in the file (header = line 1).
 LINE = "line"
 
-#: Every kind of reason a row can be rejected for, as the messages word them.
-REASON_KINDS = (
-    "not a valid date",
-    "ends before it starts",
-    "not a number",
-    "out of range",
-    "latitude and longitude must both be given",
-    "latitude and longitude look swapped",
-    "neither coordinates nor a place name",
-    "not a whole number",
-    "negative",
-    "same event id with different content",
-    "exact duplicate",
-    "wrong number of fields",
-)
-SWAPPED = "latitude and longitude look swapped"
+#: The columns of a problems table: the row's line, the file's column ("" for the whole row),
+#: the value as the file has it (at most 80 characters), the `RejectionKind` and a detail.
+COLUMN, VALUE, KIND, DETAIL = "column", "value", "kind", "detail"
+PROBLEM_COLUMNS = (LINE, COLUMN, VALUE, KIND, DETAIL)
 
 #: A country's approximate box, (south, west, north, east) in degrees, or None when unknown.
 Box = tuple[float, float, float, float]
 #: Looks up the box of a country as a file names it ("Iraq", "IQ", "IRQ").
 CountryBounds = Callable[[str], Box | None]
+
+
+def problem_table(records: Iterable[Sequence] = ()) -> pd.DataFrame:
+    """A problems table from (line, column, value, kind, detail) records.
+
+    >>> problem_table([(3, "date", "soon", RejectionKind.BAD_DATE, "")]).to_dict("records")
+    [{'line': 3, 'column': 'date', 'value': 'soon', 'kind': 'not a valid date', 'detail': ''}]
+    """
+    return _typed(pd.DataFrame(list(records), columns=list(PROBLEM_COLUMNS)))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the problems table's columns and dtypes, numbered from 0."""
+    frame = frame.reset_index(drop=True)
+    typed = {LINE: frame[LINE].astype("Int64")}
+    typed.update({name: frame[name].astype("str") for name in (COLUMN, VALUE, KIND, DETAIL)})
+    return pd.DataFrame(typed)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class Checked:
     #: the rejected rows as parsed events, index-aligned with `rejected` (<NA> rows for rows
     #: that could not be split into columns)
     rejected_events: pd.DataFrame | None = None
+    #: what is wrong with the rejected rows, one row per problem, in line order
+    problems: pd.DataFrame = field(default_factory=problem_table)
 
 
 def split_valid(
@@ -73,34 +80,45 @@ def split_valid(
     lines: pd.Series,
     *,
     malformed: pd.DataFrame | None = None,
+    malformed_problems: pd.DataFrame | None = None,
     full_rows: Callable[[pd.Index], pd.DataFrame] | None = None,
     country_bounds: CountryBounds | None = None,
 ) -> Checked:
     """Check parsed `events` against the `raw` text they came from (same index).
 
     `source_columns` maps a canonical column to the raw column it was read from, so a
-    message names the column the analyst knows. `lines` gives each row's line number.
+    problem names the column the analyst knows. `lines` gives each row's line number.
     `raw` may hold only the columns that were parsed: then `full_rows(index)` returns every
-    original column of the rejected rows. `malformed` rows (already carrying LINE and REASONS)
-    were set aside by the reader because they could not be split into columns; they count as
-    read and rejected. With `country_bounds`, points outside their stated country that fall
-    inside it once latitude and longitude are swapped are rejected (see `swap_coordinates`).
-
-    >>> # a row whose date_start did not parse is rejected with
-    >>> # "column 'date_start': value '2019-02-30': not a valid date"
+    original column of the rejected rows. `malformed` rows (with LINE; their problems in
+    `malformed_problems`) were set aside by the reader because they could not be split into
+    columns; they count as read and rejected. With `country_bounds`, points outside their stated
+    country that fall inside it once latitude and longitude are swapped are rejected (see
+    `swap_coordinates`).
     """
-    problems: dict[object, list[str]] = {}
+    found: list[pd.DataFrame] = []  # problems, indexed by the row of `events` they are in
 
-    def flag(mask: pd.Series, column: str, reason: str | Callable[[object], str]) -> None:
-        source = source_columns.get(column, column)
+    def flag(mask: pd.Series, column: str | None, kind: RejectionKind, detail: str | pd.Series = "") -> None:
+        """A `kind` problem in `column` (None: with the whole row) of the rows where `mask` holds;
+        `detail` is one text for all, or a text per row (indexed like `events`)."""
         chosen = mask.index[mask.fillna(False).to_numpy(dtype=bool)]
         if not len(chosen):
             return
-        values = raw.loc[chosen, source].astype("str").fillna("").tolist() if source in raw.columns else []
-        for number, index in enumerate(chosen):
-            value = values[number][:80] if values else ""
-            text = reason if isinstance(reason, str) else reason(index)
-            problems.setdefault(index, []).append(f"column '{source}': value '{value}': {text}")
+        source = "" if column is None else source_columns.get(column, column)
+        values: object = ""
+        if column is not None and source in raw.columns:
+            values = raw.loc[chosen, source].astype("str").fillna("").str.slice(0, 80).to_numpy()
+        found.append(
+            pd.DataFrame(
+                {
+                    LINE: lines.loc[chosen].to_numpy(),
+                    COLUMN: source,
+                    VALUE: values,
+                    KIND: str(kind),
+                    DETAIL: detail if isinstance(detail, str) else detail.loc[chosen].to_numpy(),
+                },
+                index=chosen,
+            )
+        )
 
     def unparsed(column: str) -> pd.Series:
         """Rows whose raw cell holds text that did not parse (blank cells are not errors).
@@ -112,49 +130,44 @@ def split_valid(
             found[missing] = _has_text(raw[source].iloc[np.flatnonzero(missing)]).to_numpy()
         return pd.Series(found, index=events.index)
 
-    flag(events["date_start"].isna(), "date_start", "not a valid date")
-    flag(unparsed("date_end"), "date_end", "not a valid date")
-    flag(events["date_end"] < events["date_start"], "date_end", "ends before it starts")
+    flag(events["date_start"].isna(), "date_start", RejectionKind.BAD_DATE)
+    flag(unparsed("date_end"), "date_end", RejectionKind.BAD_DATE)
+    flag(events["date_end"] < events["date_start"], "date_end", RejectionKind.ENDS_BEFORE_START)
     bad_coordinate = {}
     for column, limit in (("latitude", 90), ("longitude", 180)):
         bad_coordinate[column] = unparsed(column)
-        flag(bad_coordinate[column], column, "not a number")
-        flag(events[column].abs() > limit, column, f"out of range (-{limit} to {limit})")
+        flag(bad_coordinate[column], column, RejectionKind.NOT_A_NUMBER)
+        flag(events[column].abs() > limit, column, RejectionKind.OUT_OF_RANGE, f"-{limit} to {limit}")
     has_coordinates = events["latitude"].notna() & events["longitude"].notna()
     not_numbers = bad_coordinate["latitude"] | bad_coordinate["longitude"]
     only_one = (events["latitude"].notna() ^ events["longitude"].notna()) & ~not_numbers
-    flag(only_one, "latitude", "latitude and longitude must both be given")
+    flag(only_one, "latitude", RejectionKind.ONE_COORDINATE)
     unplaced = ~has_coordinates & ~only_one & ~not_numbers
     if unplaced.any():
         rows = events.loc[unplaced]
         has_place = _has_text(rows["place"]) | _has_text(rows["place_identified_as"])
-        flag(
-            has_place.reindex(events.index, fill_value=True).eq(False), "place", "neither coordinates nor a place name"
-        )
+        flag(has_place.reindex(events.index, fill_value=True).eq(False), "place", RejectionKind.NOWHERE)
     for column in ("fatalities", "fatalities_low", "fatalities_high"):
-        flag(unparsed(column), column, "not a whole number")
-        flag(events[column] < 0, column, "negative")
+        flag(unparsed(column), column, RejectionKind.NOT_WHOLE)
+        flag(events[column] < 0, column, RejectionKind.NEGATIVE)
     if country_bounds is not None:
         swapped = looks_swapped(events, country_bounds)
-
-        def swap_reason(index: object) -> str:
-            lat, lon, country = events.at[index, "latitude"], events.at[index, "longitude"], events.at[index, "country"]
-            return f"{SWAPPED} ({lat:g}, {lon:g} is outside {country}; {lon:g}, {lat:g} is inside)"
-
-        flag(swapped, "latitude", swap_reason)
+        rows = events.loc[swapped]
+        where = zip(rows["latitude"], rows["longitude"], rows["country"], strict=True)
+        detail = [f"{lat:g}, {lon:g} is outside {country}; {lon:g}, {lat:g} is inside" for lat, lon, country in where]
+        flag(swapped, "latitude", RejectionKind.SWAPPED, pd.Series(detail, index=rows.index, dtype="str"))
 
     full = full_rows or (lambda index: raw.loc[index])
-    for index, reason in _duplicates(events, raw, source_columns, lines, full).items():
-        if reason.startswith("row: "):
-            problems.setdefault(index, []).append(reason)
-        else:
-            flag(pd.Series(True, index=[index]), "event_id", reason)
+    duplicates = _duplicates(events, raw, source_columns, lines, full)
+    for kind, column in ((RejectionKind.ID_CONFLICT, "event_id"), (RejectionKind.DUPLICATE, None)):
+        chosen = duplicates[duplicates[KIND] == kind]
+        flag(pd.Series(True, index=chosen.index), column, kind, chosen[DETAIL])
 
-    bad = events.index.isin(list(problems))
+    problems = pd.concat(found) if found else problem_table()
+    bad = events.index.isin(problems.index)
     bad_index = events.index[bad]
     rejected = full(bad_index).copy()
     rejected.insert(0, LINE, lines.loc[bad_index].astype("Int64"))
-    rejected[REASONS] = ["; ".join(problems[index]) for index in rejected.index]
     rejected_events = keep_rows(events, bad)
     read = len(events)
     if malformed is not None and len(malformed):
@@ -164,11 +177,18 @@ def split_valid(
         rejected_events = pd.concat([rejected_events.reset_index(drop=True), blank], ignore_index=True)
         order = np.argsort(rejected[LINE].to_numpy(dtype="int64"), kind="stable")
         rejected, rejected_events = rejected.iloc[order], rejected_events.iloc[order]
+        if malformed_problems is not None:
+            problems = pd.concat([problems, malformed_problems])
+    problems = _typed(problems)
+    problems = problems.iloc[np.argsort(problems[LINE].to_numpy(dtype="int64"), kind="stable")]
+    problems = problems.reset_index(drop=True)
+    rejected[REASONS] = reasons_by_line(problems).reindex(rejected[LINE].to_numpy()).tolist()
     return Checked(
         accepted=keep_rows(events, ~bad),
         rejected=rejected.reset_index(drop=True),
         read=read,
         rejected_events=rejected_events.reset_index(drop=True),
+        problems=problems,
     )
 
 
@@ -215,16 +235,16 @@ def _duplicates(
     source_columns: dict[str, str],
     lines: pd.Series,
     full_rows: Callable[[pd.Index], pd.DataFrame],
-) -> dict[object, str]:
-    """Reasons for repeated rows: an id on rows with different content rejects them all;
-    an exact repeat of an earlier row is rejected, the first kept."""
-    reasons: dict[object, str] = {}
+) -> pd.DataFrame:
+    """Repeated rows, with KIND and DETAIL, indexed like `events`: an id on rows with different
+    content rejects them all; an exact repeat of an earlier row is rejected, the first kept."""
+    found: dict[object, tuple[RejectionKind, str]] = {}
     id_source = source_columns.get("event_id")
     if id_source is not None and id_source in raw.columns:
         ids = events["event_id"]
         repeated = ids.notna() & ids.duplicated(keep=False)
         if not repeated.any():
-            return reasons
+            return pd.DataFrame(columns=[KIND, DETAIL])
         candidates = events.index[repeated]
         keys = _row_keys(full_rows(candidates))
         group = ids.loc[candidates]
@@ -241,14 +261,14 @@ def _duplicates(
         by_group = differing.groupby("group", sort=False)["line"].agg(list)
         for index, row in differing.iterrows():
             others = [n for n in by_group[row["group"]] if n != row["line"]]
-            reasons[index] = f"same event id with different content (also on {_line_list(others)})"
+            found[index] = (RejectionKind.ID_CONFLICT, f"also on {_line_list(others)}")
     same = frame[variants == 1]
     repeats = same.duplicated(["group", "key"], keep="first")
     if repeats.any():
         first_line = same.groupby(["group", "key"], sort=False)["line"].transform("first")
         for index in same.index[repeats.to_numpy()]:
-            reasons[index] = f"row: exact duplicate (of line {first_line.at[index]})"
-    return reasons
+            found[index] = (RejectionKind.DUPLICATE, f"of line {first_line.at[index]}")
+    return pd.DataFrame(list(found.values()), index=list(found), columns=[KIND, DETAIL])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,30 +343,40 @@ def bounds_from_gazetteer(gazetteer: Gazetteer, margin: float = 1.0, minimum_pla
 # ---------------------------------------------------------------------------------------------
 # Reports
 
-_KIND = "|".join(re.escape(kind) for kind in sorted(REASON_KINDS, key=len, reverse=True))
-_REASON = re.compile(rf"(?:^|; )(?:column '(?P<column>.*?)': value '.*?'|(?P<row>row)): (?P<kind>{_KIND})")
+
+def reasons_by_line(problems: pd.DataFrame) -> pd.Series:
+    """Each line's problems worded as its REASONS text, in the order found, indexed by line.
+
+    >>> texts = reasons_by_line(problem_table([
+    ...     (3, "date", "soon", RejectionKind.BAD_DATE, ""),
+    ...     (3, "lat", "133", RejectionKind.OUT_OF_RANGE, "-90 to 90"),
+    ...     (5, "", "", RejectionKind.DUPLICATE, "of line 4")]))
+    >>> for line, text in texts.items():
+    ...     print(line, text)
+    3 column 'date': value 'soon': not a valid date; column 'lat': value '133': out of range (-90 to 90)
+    5 row: exact duplicate (of line 4)
+    """
+    column, detail = problems[COLUMN], problems[DETAIL]
+    where = ("column '" + column + "': value '" + problems[VALUE] + "': ").where(column != "", "row: ")
+    texts = where + problems[KIND] + (" (" + detail + ")").where(detail != "", "")
+    joined: dict[int, str] = {}  # a loop, not groupby: pandas' is ten times slower on many lines
+    for line, text in zip(problems[LINE].tolist(), texts.tolist(), strict=True):
+        joined[line] = f"{joined[line]}; {text}" if line in joined else text
+    return pd.Series(list(joined.values()), index=pd.Index(list(joined), dtype="int64", name=LINE), dtype="str")
 
 
-def reason_counts(rejected: pd.DataFrame) -> dict[str, int]:
-    """How many rows were rejected for each kind of reason, by column.
+def reason_counts(problems: pd.DataFrame) -> dict[str, int]:
+    """How many rows were rejected for each kind of problem, by column ("row" for problems
+    with the whole row), most frequent first.
 
-    >>> rejected = pd.DataFrame({REASONS: [
-    ...     "column 'date': value '2024-13-01': not a valid date",
-    ...     "column 'date': value 'soon': not a valid date; column 'lat': value '133': out of range (-90 to 90)",
-    ...     "row: exact duplicate (of line 2)"]})
-    >>> reason_counts(rejected)
+    >>> reason_counts(problem_table([
+    ...     (2, "date", "2024-13-01", RejectionKind.BAD_DATE, ""),
+    ...     (3, "date", "soon", RejectionKind.BAD_DATE, ""),
+    ...     (3, "lat", "133", RejectionKind.OUT_OF_RANGE, "-90 to 90"),
+    ...     (4, "", "", RejectionKind.DUPLICATE, "of line 2")]))
     {"column 'date': not a valid date": 2, "column 'lat': out of range": 1, 'row: exact duplicate': 1}
     """
-    counts: dict[str, int] = {}
-    if REASONS not in rejected.columns:
-        return counts
-    for text in rejected[REASONS].dropna():
-        matched = False
-        for match in _REASON.finditer(text):
-            matched = True
-            where = "row" if match["row"] else f"column '{match['column']}'"
-            key = f"{where}: {match['kind']}"
-            counts[key] = counts.get(key, 0) + 1
-        if not matched:
-            counts[text] = counts.get(text, 0) + 1
+    column = problems[COLUMN]
+    keys = ("column '" + column + "'").where(column != "", "row") + ": " + problems[KIND]
+    counts = {str(key): int(count) for key, count in keys.value_counts().items()}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -9,7 +9,8 @@ import pytest
 
 from conflictmap.readers.importing import fix_swapped, import_file, swappable
 from conflictmap.readers.table import ReadError
-from conflictmap.readers.validation import REASON_KINDS, bounds_from_gazetteer, reason_counts
+from conflictmap.readers.validation import bounds_from_gazetteer, reason_counts
+from conflictmap.schema import RejectionKind
 from tests.conftest import ROOT, SHARED_DATA
 
 UCDP = SHARED_DATA / "ucdp-ged-iraq" / "conflict_data_irq.csv"
@@ -140,8 +141,8 @@ def test_every_reason_with_its_line_column_and_value(table):
 
 
 def test_the_reasons_cover_every_kind():
-    kinds = {kind for kind in REASON_KINDS if any(kind in reason for reason in EXPECTED.values())}
-    assert kinds == set(REASON_KINDS)
+    kinds = {kind for kind in RejectionKind if any(kind in reason for reason in EXPECTED.values())}
+    assert kinds == set(RejectionKind)
 
 
 def test_the_report_counts_rows_per_reason(table):
@@ -168,7 +169,7 @@ def test_a_row_with_several_problems_lists_them_all():
         "column 'date': value 'soon': not a valid date; column 'latitude': value '95': out of range (-90 to 90); "
         "column 'fatalities': value '-1': negative"
     ]
-    assert reason_counts(imported.rejected) == {
+    assert reason_counts(imported.result.problems) == {
         "column 'date': not a valid date": 1,
         "column 'fatalities': negative": 1,
         "column 'latitude': out of range": 1,
