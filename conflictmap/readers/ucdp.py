@@ -5,7 +5,7 @@ and the current release layout (49 columns: adds relid, code_status, where_descr
 the *_dset_id columns). Codebook terms (Högbladh 2019, UCDP GED Codebook 19.1):
 
 - type_of_violence: 1 state-based conflict, 2 non-state conflict, 3 one-sided violence
-- where_prec: 1 exact place ... 7 international waters or airspace (our GeoPrecision, in order)
+- where_prec: 1 exact place ... 7 international waters or airspace (WHERE_PRECISIONS)
 - date_prec: 1 exact day, 2 two to six days, 3 about a week, 4 about a month, 5 a year or more
 - best / low / high: fatality estimates
 """
@@ -95,6 +95,20 @@ def columns_to_read(header: Sequence[str]) -> list[str]:
     return list(find_columns(header, USED).values())
 
 
+#: UCDP's codes, spelled out: the codebook's numbering, not the order of our enums (which have
+#: levels UCDP does not, such as a sub-district).
+DATE_PRECISIONS = (DatePrecision.DAY, DatePrecision.DAYS, DatePrecision.WEEK, DatePrecision.MONTH, DatePrecision.YEAR)
+WHERE_PRECISIONS = (
+    GeoPrecision.EXACT,
+    GeoPrecision.NEAR,
+    GeoPrecision.DISTRICT,
+    GeoPrecision.PROVINCE,
+    GeoPrecision.REGION,
+    GeoPrecision.COUNTRY,
+    GeoPrecision.WATERS,
+)
+
+
 def _code_label(codes: pd.Series, labels: tuple[str, ...]) -> pd.Series:
     mapping = {str(i + 1): label for i, label in enumerate(labels)}
     return map_codes(codes, lambda code: mapping.get(code.removesuffix(".0")))
@@ -153,7 +167,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events["event_id"] = "ucdp:" + column("id").str.strip()
     events["date_start"] = parse_dates(column("date_start"), ["ISO8601", "mixed"])
     events["date_end"] = parse_dates(column("date_end"), ["ISO8601", "mixed"])
-    events["date_precision"] = _code_label(column("date_prec"), tuple(DatePrecision))
+    events["date_precision"] = _code_label(column("date_prec"), DATE_PRECISIONS)
     events["event_type"] = map_codes(column("type_of_violence"), VIOLENCE_TYPES)
     events["sub_event_type"] = blank_to_na(column("conflict_name"))
     events["actor1"] = blank_to_na(column("side_a"))
@@ -167,7 +181,7 @@ def ucdp_events(table: RawTable, *, country_bounds: CountryBounds | None = None)
     events["country"] = blank_to_na(column("country"))
     events["latitude"] = to_number(column("latitude"))
     events["longitude"] = to_number(column("longitude"))
-    events["geo_precision"] = _code_label(column("where_prec"), tuple(GeoPrecision))
+    events["geo_precision"] = _code_label(column("where_prec"), WHERE_PRECISIONS)
     events["located_by"] = LocatedBy.SOURCE
     events["source"] = _source(table, names)
     events["notes"] = _notes(table, names)

@@ -154,3 +154,19 @@ def test_a_file_missing_columns_is_a_read_error(tmp_path):
 def test_a_missing_file_is_a_read_error(tmp_path):
     with pytest.raises(ReadError, match="file not found"):
         import_file(tmp_path / "nope.csv", format="ucdp")
+
+
+def test_precision_codes_follow_the_ucdp_codebook_whatever_our_levels():
+    from conflictmap.readers.ucdp import DATE_PRECISIONS, WHERE_PRECISIONS
+
+    # UCDP GED codebook 19.1: where_prec 1-7, date_prec 1-5; our schema may add levels of its own
+    assert [str(level) for level in WHERE_PRECISIONS] == [
+        "exact place",
+        "within 25 km",
+        "district (admin2)",
+        "province (admin1)",
+        "region of a country",
+        "country",
+        "international waters or airspace",
+    ]
+    assert [str(level) for level in DATE_PRECISIONS] == ["day", "2-6 days", "week", "month", "year or more"]
