@@ -1,19 +1,13 @@
-# conflictmap in a container: the dashboard on the shipped data, map assets served locally.
+# conflictmap in a container: the dashboard on the shipped data, the map's files (vendored in static/) served locally.
 # Build:  docker build -t conflictmap .
 # Run:    docker run -p 8501:8501 conflictmap
 # Behind a reverse proxy under a path prefix: docker run -p 8501:8501 conflictmap --server.baseUrlPath=/conflictmap
 # Secrets for a private deployment: mount them at /app/.streamlit/secrets.toml (see conflictmap/access.py).
 FROM python:3.11-slim-bookworm
 
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends nodejs npm \
-    && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
-COPY static/package.json static/package-lock.json ./static/
-RUN npm ci --prefix static --no-audit --no-fund --loglevel=error
 COPY . .
 # Build the gazetteer index into the image, so the first visitor does not wait for it.
 ENV CONFLICTMAP_CACHE_DIR=/app/.cache

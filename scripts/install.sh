@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the dashboard needs into ./.venv and ./static/node_modules.
-#   scripts/install.sh         the app: Python packages and the map's Leaflet files
+# Installs what the dashboard needs into ./.venv.
+#   scripts/install.sh         the app: Python packages
 #   scripts/install.sh --dev   also what the tests need: test packages and Debian's Chromium
-# Needs Python 3.11 with venv, and Node.js with npm (for the map assets, from the npm registry).
+# Needs Python 3.11 with venv; the map's files are vendored in the repository (static/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,9 +21,6 @@ if $dev; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 fi
-
-echo "== map assets (Leaflet, markercluster, topojson, world-atlas) into static/node_modules"
-npm ci --prefix static --no-audit --no-fund --loglevel=error
 
 if $dev && ! command -v chromium >/dev/null 2>&1; then
   echo "== Debian's chromium, for the browser tests"

@@ -1,10 +1,10 @@
-"""Where the map's JavaScript, CSS and country outlines come from.
+"""Where the map's JavaScript, CSS, country outlines and basemap come from: this server, always.
 
-By default from this server: `scripts/install.sh` installs them from the npm registry into
-`static/node_modules/`, and Streamlit serves that folder at `/app/static/` (see
-`.streamlit/config.toml`). When they are not installed (the plain `pip install` route, e.g.
-Streamlit Community Cloud), the same packages are taken from the public jsDelivr CDN instead,
-and the About page says so.
+The pinned npm files are vendored in the repository under `static/vendor/<package>@<version>/`
+(with each package's licence; `scripts/vendor_assets.py` refreshes them from the npm registry and
+checks them against `static/package-lock.json`), and the basemap derived from OCHA and Natural
+Earth data is under `static/basemap/` (`scripts/derive_basemap.py`). Streamlit serves `static/`
+at `/app/static/` (`.streamlit/config.toml`), so the map needs no npm, no CDN and no internet.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conflictmap.settings import STATIC_DIR
 
-#: npm package -> version; must match static/package.json.
+#: npm package -> version, as pinned in static/package.json and its lock file.
 PACKAGES = {
     "leaflet": "1.9.3",
     "leaflet.heat": "0.2.0",
@@ -23,9 +23,10 @@ PACKAGES = {
     "world-atlas": "2.0.2",
 }
 #: Relative to the map's iframe (/component/...), so it also works under --server.baseUrlPath.
-LOCAL_BASE = "../../app/static/node_modules/"
-CDN_BASE = "https://cdn.jsdelivr.net/npm/"
+LOCAL_BASE = "../../app/static/"
 
+#: Every file the map loads, by name: (package, path in the package); a package of None is ours,
+#: under static/basemap/.
 FILES = {
     "leaflet_js": ("leaflet", "dist/leaflet.js"),
     "leaflet_css": ("leaflet", "dist/leaflet.css"),
@@ -35,21 +36,24 @@ FILES = {
     "topojson_js": ("topojson-client", "dist/topojson-client.min.js"),
     "heat_js": ("leaflet.heat", "dist/leaflet-heat.js"),
     "countries": ("world-atlas", "countries-50m.json"),
+    "countries_small": ("world-atlas", "countries-110m.json"),  # embedded by the standalone export
 }
+
+
+def file_path(name: str) -> str:
+    """A file's path under static/: "leaflet_js" -> "vendor/leaflet@1.9.3/dist/leaflet.js"."""
+    package, path = FILES[name]
+    return f"basemap/{path}" if package is None else f"vendor/{package}@{PACKAGES[package]}/{path}"
 
 
 @dataclass(frozen=True)
 class MapAssets:
-    """URLs of every file the map loads. `local` is False when they come from the CDN."""
+    """URLs of every file the map loads: `base` + the file's path under static/."""
 
-    local: bool
-    base: str
+    base: str = LOCAL_BASE
 
     def url(self, name: str) -> str:
-        package, path = FILES[name]
-        if self.local:
-            return f"{self.base}{package}/{path}"
-        return f"{self.base}{package}@{PACKAGES[package]}/{path}"
+        return self.base + file_path(name)
 
     @property
     def map_js(self) -> list[tuple[str, str]]:
@@ -76,16 +80,10 @@ class MapAssets:
 
 
 def missing_files(static_dir: Path = STATIC_DIR) -> list[str]:
-    """The asset files not installed under `static_dir/node_modules`."""
-    return [
-        f"{package}/{path}"
-        for package, path in FILES.values()
-        if not (static_dir / "node_modules" / package / path).is_file()
-    ]
+    """The map's files missing under `static_dir` (none in a complete checkout)."""
+    return [file_path(name) for name in FILES if not (static_dir / file_path(name)).is_file()]
 
 
-def find_assets(static_dir: Path = STATIC_DIR) -> MapAssets:
-    """Local assets when all are installed, else the CDN."""
-    if missing_files(static_dir):
-        return MapAssets(local=False, base=CDN_BASE)
-    return MapAssets(local=True, base=LOCAL_BASE)
+def find_assets() -> MapAssets:
+    """The map's files as this server serves them."""
+    return MapAssets()

@@ -1,5 +1,5 @@
-"""A map as one standalone HTML file: every script, style and the country outlines inlined, so
-it opens offline, by e-mail or from a USB stick, with no request leaving the machine."""
+"""A map as one standalone HTML file: every script, style and data file inlined, so it opens
+offline, by e-mail or from a USB stick, with no request leaving the machine."""
 
 from __future__ import annotations
 
@@ -11,46 +11,49 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.maps.assets import FILES, MapAssets, missing_files
+from conflictmap.maps.assets import MapAssets, missing_files
 from conflictmap.maps.basemap import base_map, type_colors
 from conflictmap.maps.layers import events_layer
 from conflictmap.settings import STATIC_DIR
 
-#: The outlines a standalone file embeds: 1:110m (108 KB) rather than the app's 1:50m (756 KB).
-EXPORT_OUTLINES = ("world-atlas", "countries-110m.json")
+#: Asset URLs are rendered with this prefix, then replaced by the files' contents.
+MARKER = "conflictmap-asset:"
+_MEDIA_TYPES = {".json": "application/json", ".png": "image/png"}
 
 
 class AssetsMissing(ConflictmapError, RuntimeError):
-    """The map's files are not installed, so a standalone map cannot be made."""
-
-
-def _read(static_dir: Path, package: str, path: str) -> str:
-    return (static_dir / "node_modules" / package / path).read_text(encoding="utf-8")
+    """The map's files are not in the repository, so a standalone map cannot be made."""
 
 
 def standalone_map(events: pd.DataFrame, title: str, static_dir: Path = STATIC_DIR) -> str:
     """The map of `events` (mode chosen by the same payload budget as the app) as one HTML page."""
-    if missing_files(static_dir):
-        raise AssetsMissing("the map's files are not installed: run scripts/install.sh")
-    marker = "conflictmap-asset:"
-    assets = MapAssets(local=True, base=marker)
+    missing = missing_files(static_dir)
+    if missing:
+        raise AssetsMissing(f"the map's files are missing from {static_dir}: {', '.join(missing)}")
+    assets = MapAssets(base=MARKER)
     colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().value_counts().index))
     fmap = base_map(events, colors, assets)
     events_layer(events, colors).group.add_to(fmap)
     page = fmap.get_root().render()
+    # The 1:110m outlines (108 KB) rather than the app's 1:50m (756 KB): the file is embedded.
+    page = page.replace(assets.url("countries"), assets.url("countries_small"))
 
-    outlines = base64.b64encode(_read(static_dir, *EXPORT_OUTLINES).encode("utf-8")).decode("ascii")
-    page = page.replace(f'"{assets.url("countries")}"', f'"data:application/json;base64,{outlines}"')
-    by_url = {assets.url(name): (package, path) for name, (package, path) in FILES.items()}
+    def read(path: str) -> str:
+        return (static_dir / path).read_text(encoding="utf-8")
 
     def inline_script(match: re.Match) -> str:
-        package, path = by_url[match.group(1)]
-        return "<script>" + _read(static_dir, package, path).replace("</script", "<\\/script") + "</script>"
+        return "<script>" + read(match.group(1)).replace("</script", "<\\/script") + "</script>"
 
     def inline_style(match: re.Match) -> str:
-        package, path = by_url[match.group(1)]
-        return "<style>" + _read(static_dir, package, path) + "</style>"
+        return "<style>" + read(match.group(1)).replace("</style", "<\\/style") + "</style>"
 
-    page = re.sub(r'<script src="(' + re.escape(marker) + r'[^"]+)"></script>', inline_script, page)
-    page = re.sub(r'<link rel="stylesheet" href="(' + re.escape(marker) + r'[^"]+)"/>', inline_style, page)
+    def data_url(match: re.Match) -> str:
+        path = match.group(1)
+        encoded = base64.b64encode((static_dir / path).read_bytes()).decode("ascii")
+        return f'"data:{_MEDIA_TYPES.get(Path(path).suffix, "application/octet-stream")};base64,{encoded}"'
+
+    marker = re.escape(MARKER)
+    page = re.sub(r'<script src="' + marker + r'([^"]+)"></script>', inline_script, page)
+    page = re.sub(r'<link rel="stylesheet" href="' + marker + r'([^"]+)"/>', inline_style, page)
+    page = re.sub(r'"' + marker + r'([^"]+)"', data_url, page)  # data files the scripts fetch
     return page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
