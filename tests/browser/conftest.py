@@ -105,11 +105,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(log_dir: Path, data_dir: Path | None, base_path: str = "", extra_env: dict | None = None) -> Server:
+def _start(
+    log_dir: Path, cache_dir: Path, data_dir: Path | None, base_path: str = "", extra_env: dict | None = None
+) -> Server:
     port = _free_port()
     env = os.environ.copy()
-    # The gazetteer's index is cached here; its first build takes about 15 s.
-    env.setdefault("CONFLICTMAP_CACHE_DIR", str(Path.home() / ".cache" / "conflictmap"))
+    # The session's temporary cache (tests/conftest.py's session_cache), seeded with a prebuilt index.
+    env["CONFLICTMAP_CACHE_DIR"] = str(cache_dir)
     env.pop("CONFLICTMAP_DATA_DIR", None)
     if data_dir is not None:
         env["CONFLICTMAP_DATA_DIR"] = str(data_dir)
@@ -141,14 +143,14 @@ def _start(log_dir: Path, data_dir: Path | None, base_path: str = "", extra_env:
 
 
 @pytest.fixture(scope="session")
-def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Server]]:
+def start_server(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> Iterator[Callable[..., Server]]:
     """Start a server, optionally on another data folder (CONFLICTMAP_DATA_DIR) or under a path prefix
     (--server.baseUrlPath); all stop at session end."""
     log_dir = tmp_path_factory.mktemp("streamlit-logs")
     started: list[Server] = []
 
     def start(data_dir: Path | None = None, base_path: str = "", env: dict | None = None) -> Server:
-        server = _start(log_dir, data_dir, base_path, env)
+        server = _start(log_dir, session_cache, data_dir, base_path, env)
         started.append(server)
         return server
 

@@ -2,7 +2,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 
 
 def test_summary_reports_every_shipped_event():
@@ -32,13 +32,12 @@ def _cli(*args):
 
 
 def test_import_writes_accepted_and_rejected_rows_and_reports(tmp_path):
-    from tests.conftest import SHARED_DATA
-
     out = tmp_path / "gdelt.csv"
-    result = _cli("import", str(SHARED_DATA / "gdelt-2.0-sample" / "20191024143000.export.CSV"), "-o", str(out))
+    result = _cli("import", str(FIXTURES / "gdelt_20191024143000_lines1-200.export.CSV"), "-o", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["format"] == "gdelt" and report["read"] == report["accepted"] + report["rejected"] == 2111
+    assert report["format"] == "gdelt" and report["read"] == report["accepted"] + report["rejected"] == 200
+    assert (report["accepted"], report["rejected"]) == (194, 6)
     assert sum(report["reasons"].values()) == report["rejected"]
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == report["accepted"] + 1 and lines[0].startswith("event_id,")
@@ -114,3 +113,17 @@ def test_geocode_without_a_place_column_is_one_line_and_exit_1(tmp_path):
     result = _cli("geocode", str(names), "-o", str(tmp_path / "out.csv"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "conflictmap: places.csv: no 'place' column (columns: town)"
+
+
+def test_export_html_without_the_maps_files_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    from conflictmap import cli
+    from conflictmap.maps import standalone
+
+    monkeypatch.setattr(standalone, "missing_files", lambda static_dir=None: ["vendor/leaflet/leaflet.js"])
+    html = tmp_path / "map.html"
+    code = cli.main(["export", "--start", "2024-01-01", "--format", "html", "-o", str(html)])
+    captured = capsys.readouterr()
+    assert code == 1 and not html.exists() and captured.out == ""
+    assert "Traceback" not in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith("conflictmap: the map's files are missing from ")
+    assert captured.err.rstrip().endswith(": vendor/leaflet/leaflet.js")

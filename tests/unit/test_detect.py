@@ -17,12 +17,11 @@ from conflictmap.readers.detect import (
     unpack,
 )
 from conflictmap.readers.table import ReadError
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import FIXTURES, ROOT
 
-FIXTURES = ROOT / "tests" / "fixtures"
-UCDP = SHARED_DATA / "ucdp-ged-iraq" / "conflict_data_irq.csv"
-GDELT = SHARED_DATA / "gdelt-2.0-sample" / "20191024143000.export.CSV"
-GDELT_HEADER = SHARED_DATA / "gdelt-2.0-sample" / "20191024143000.export.mideast_with_header.tsv"
+UCDP = ROOT / "data" / "ucdp_ged_iraq.csv"
+GDELT = FIXTURES / "gdelt_20191024143000_lines1-200.export.CSV"
+GDELT_HEADER = FIXTURES / "gdelt_20191024143000_mideast_lines1-151.tsv"
 
 ARABIC = "التاريخ,المكان,القتلى\n2024-01-04,الفلوجة,3\n2024-01-05,الرمادي,0\n"
 FRENCH = "date;lieu;morts\n04/01/2024;Kirkouk (région nord);2\n05/01/2024;Mossoul, près du marché;0\n"

@@ -10,9 +10,9 @@ import pytest
 from conflictmap.exporting import events_to_csv, events_to_geojson, neutralise_formulas, table_to_csv
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import EVENT_COLUMNS, conform
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import ROOT
 
-UCDP = SHARED_DATA / "ucdp-ged-iraq" / "conflict_data_irq.csv"
+UCDP = ROOT / "data" / "ucdp_ged_iraq.csv"
 
 
 @pytest.fixture(scope="module")

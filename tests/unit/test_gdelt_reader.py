@@ -1,4 +1,4 @@
-"""GDELT events exports: the real 15-minute slice from shared/data, with and without a header."""
+"""GDELT events exports: real rows of a 15-minute export (tests/fixtures/README.md), with and without a header."""
 
 import csv
 import io
@@ -10,11 +10,10 @@ import pytest
 from conflictmap.readers.gdelt import CAMEO_ROOTS, GDELT1_COLUMNS, GDELT2_COLUMNS, cameo_root
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import EVENT_COLUMNS
-from tests.conftest import SHARED_DATA
+from tests.conftest import FIXTURES
 
-SAMPLE = SHARED_DATA / "gdelt-2.0-sample"
-EXPORT = SAMPLE / "20191024143000.export.CSV"
-MIDEAST = SAMPLE / "20191024143000.export.mideast_with_header.tsv"
+EXPORT = FIXTURES / "gdelt_20191024143000_lines1-200.export.CSV"  # the export's first 200 rows
+MIDEAST = FIXTURES / "gdelt_20191024143000_mideast_lines1-151.tsv"  # a header and 150 rows
 
 
 def _rows(path=EXPORT) -> list[list[str]]:
@@ -40,7 +39,7 @@ def test_the_layout_is_gdelts_own_column_list():
 def test_every_row_of_the_real_export_is_accepted_or_rejected(export):
     result = export.result
     assert export.detected.format == "gdelt" and not export.detected.header
-    assert result.read == 2111 == len(result.events) + len(result.rejected)
+    assert result.read == 200 == len(result.events) + len(result.rejected)
     events = result.events
     assert list(events.columns) == list(EVENT_COLUMNS)
     placeable = (events["latitude"].notna() & events["longitude"].notna()) | events["place"].notna()
@@ -55,7 +54,7 @@ def test_only_rows_without_coordinates_or_a_place_are_rejected(export):
     lat, name = GDELT2_COLUMNS.index("ActionGeo_Lat"), GDELT2_COLUMNS.index("ActionGeo_FullName")
     unplaced = [number for number, row in enumerate(rows, start=1) if not row[lat] and not row[name]]
     rejected = export.result.rejected
-    assert rejected["line"].tolist() == unplaced and len(unplaced) == 38
+    assert rejected["line"].tolist() == unplaced and unplaced == [52, 53, 60, 123, 165, 170]
     assert set(rejected["rejection_reasons"]) == {
         "column 'ActionGeo_FullName': value '': neither coordinates nor a place name"
     }
@@ -63,7 +62,7 @@ def test_only_rows_without_coordinates_or_a_place_are_rejected(export):
     assert list(rejected.columns) == ["line", *GDELT2_COLUMNS, "rejection_reasons"]
     first = rejected.iloc[0]
     assert first["GLOBALEVENTID"] == rows[first["line"] - 1][0]
-    assert export.report["reasons"] == {"column 'ActionGeo_FullName': neither coordinates nor a place name": 38}
+    assert export.report["reasons"] == {"column 'ActionGeo_FullName': neither coordinates nor a place name": 6}
 
 
 def test_fields_map_into_the_schema(export):
@@ -90,15 +89,16 @@ def test_event_types_are_cameo_root_categories_in_words(export):
     root = GDELT2_COLUMNS.index("EventRootCode")
     for event_id, event_type in export.events[["event_id", "event_type"]].itertuples(index=False):
         assert event_type == CAMEO_ROOTS[rows[event_id][root]]
+    assert export.events["event_type"].nunique() == 16  # the slice has rows of 16 of the 20 roots
     assert cameo_root("19") == "Fight" and cameo_root("4") == "Consult" and cameo_root("99") is None
     assert len(CAMEO_ROOTS) == 20 and CAMEO_ROOTS["20"] == "Use unconventional mass violence"
 
 
 def test_the_header_variant_and_its_iraq_rows():
     result = import_file(MIDEAST, format="gdelt").result
-    assert result.read == 270 == len(result.events) and result.rejected.empty
+    assert result.read == 150 == len(result.events) and result.rejected.empty
     iraq = result.events[result.events["country"] == "Iraq"]
-    assert len(iraq) == 9
+    assert len(iraq) == 8 and set(iraq["place"]) == {"Iraq", "Sulaymaniyah, As Sulaymaniyah, Iraq"}
     country_level = iraq[iraq["place"] == "Iraq"]
     assert (country_level["geo_precision"] == "country").all() and country_level["admin1"].isna().all()
     assert set(zip(country_level["latitude"], country_level["longitude"], strict=True)) == {(33.0, 44.0)}
@@ -154,12 +154,12 @@ def test_a_zipped_export_as_gdelt_publishes_it():
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(EXPORT, EXPORT.name)
     imported = import_file(packed.getvalue(), EXPORT.name + ".zip")
-    assert imported.report["file"] == EXPORT.name and imported.report["read"] == 2111
+    assert imported.report["file"] == EXPORT.name and imported.report["read"] == 200
 
 
 def test_a_file_cut_short_rejects_the_partial_last_row():
     data = EXPORT.read_bytes()
-    cut = data[: data.index(b"\n", 400_000) + 120]  # 120 bytes into a row
+    cut = data[: data.index(b"\n", len(data) // 2) + 120]  # 120 bytes into a row
     imported = import_file(cut, EXPORT.name)
     lines = cut.count(b"\n") + 1
     assert imported.report["read"] == lines == imported.report["accepted"] + imported.report["rejected"]

@@ -11,11 +11,10 @@ from conflictmap.readers.importing import fix_swapped, import_file, swappable
 from conflictmap.readers.table import ReadError
 from conflictmap.readers.validation import bounds_from_gazetteer, reason_counts
 from conflictmap.schema import RejectionKind
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import FIXTURES, ROOT
 
-UCDP = SHARED_DATA / "ucdp-ged-iraq" / "conflict_data_irq.csv"
-GDELT = SHARED_DATA / "gdelt-2.0-sample" / "20191024143000.export.CSV"
-FIXTURES = ROOT / "tests" / "fixtures"
+UCDP = ROOT / "data" / "ucdp_ged_iraq.csv"
+GDELT = FIXTURES / "gdelt_20191024143000_lines1-200.export.CSV"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +31,7 @@ def ucdp():
 
 def test_the_real_ucdp_file_imports_whole(ucdp):
     assert ucdp.report == {
-        "file": "conflict_data_irq.csv",
+        "file": "ucdp_ged_iraq.csv",
         "format": "ucdp",
         "reason": ucdp.detected.reason,
         "container": "text",
