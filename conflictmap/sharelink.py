@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from conflictmap.filters import Filters
@@ -95,7 +96,8 @@ def filters_from_params(
             warnings.append(
                 f"Link parameter '{name}': {len(values) - MAX_VALUES:,} values beyond the first {MAX_VALUES} ignored."
             )
-        filters = replace(filters, **{field_name: tuple(kept)})
+        chosen: dict[str, Any] = {field_name: tuple(kept)}  # a tuple for whichever field `name` sets
+        filters = replace(filters, **chosen)
     return filters, warnings
 
 
@@ -138,7 +140,9 @@ ZOOM_RANGE = (2, 18)
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
 
-def _number(params, name: str, low: float, high: float, warnings: list[str]) -> float | None:
+def _number(
+    params: Mapping[str, Sequence[str]], name: str, low: float, high: float, warnings: list[str]
+) -> float | None:
     values = params.get(name) or []
     if not values:
         return None
@@ -155,7 +159,7 @@ def _number(params, name: str, low: float, high: float, warnings: list[str]) -> 
     return number
 
 
-def _flag(params, name: str, warnings: list[str]) -> bool:
+def _flag(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> bool:
     values = params.get(name) or []
     if not values:
         return False
@@ -192,7 +196,8 @@ def map_view_from_params(
     tiles = bool(tiles_values) and tiles_values[-1] == "osm"
     if tiles_values and not tiles:
         warnings.append(f"Link parameter 'tiles': '{_shown(tiles_values[-1])}' is not 'osm'; ignored.")
-    event = (params.get("event") or [None])[-1]
+    events = params.get("event") or ()
+    event = events[-1] if events else None
     if event is not None and not known_events(event[:MAX_VALUE_LENGTH]):
         warnings.append(f"Link parameter 'event': '{_shown(event)}' is not in the data; ignored.")
         event = None

@@ -7,6 +7,8 @@ quieter background). Every row's dataset is "SYNTHETIC (benchmark)".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -52,6 +54,11 @@ TYPE_WEIGHTS = (0.3, 0.3, 0.2, 0.1, 0.05, 0.05)
 ACTORS = (*(f"Synthetic armed group {n}" for n in range(1, 41)), "Civilians", "Synthetic government forces")
 
 
+def _coded(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical[str]:
+    """`pd.Categorical.from_codes`, its categories given as the Index the stubs ask for."""
+    return pd.Categorical.from_codes(codes, pd.Index(categories))
+
+
 def synthetic_events(count: int, seed: int = 1, start: str = "2000-01-01", end: str = "2024-12-31") -> pd.DataFrame:
     """`count` synthetic events in the canonical columns, sorted by date.
 
@@ -88,20 +95,20 @@ def synthetic_events(count: int, seed: int = 1, start: str = "2000-01-01", end: 
             "event_id": np.arange(count, dtype=np.int64),
             "date_start": dates,
             "date_end": dates,
-            "date_precision": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["day"]),
-            "event_type": pd.Categorical.from_codes(kind.astype(np.int8), list(TYPES)),
-            "actor1": pd.Categorical.from_codes(rng.integers(0, len(ACTORS), count, dtype=np.int16), list(ACTORS)),
-            "actor2": pd.Categorical.from_codes(rng.integers(0, len(ACTORS), count, dtype=np.int16), list(ACTORS)),
+            "date_precision": _coded(np.zeros(count, dtype=np.int8), ["day"]),
+            "event_type": _coded(kind.astype(np.int8), list(TYPES)),
+            "actor1": _coded(rng.integers(0, len(ACTORS), count, dtype=np.int16), list(ACTORS)),
+            "actor2": _coded(rng.integers(0, len(ACTORS), count, dtype=np.int16), list(ACTORS)),
             "fatalities": deaths.astype(np.int32),
-            "place": pd.Categorical.from_codes(city[order].astype(np.int16), [c[0] for c in CITIES]),
+            "place": _coded(city[order].astype(np.int16), [c[0] for c in CITIES]),
             "latitude": lat[order],
             "longitude": lon[order],
-            "geo_precision": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["exact place"]),
-            "dataset": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), [DATASET]),
+            "geo_precision": _coded(np.zeros(count, dtype=np.int8), ["exact place"]),
+            "dataset": _coded(np.zeros(count, dtype=np.int8), [DATASET]),
         }
     )
     for column in EVENT_COLUMNS:
         if column not in events:
-            events[column] = pd.Categorical.from_codes(np.full(count, -1, dtype=np.int8), ["-"])
-    events["located_by"] = pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["source coordinates"])
+            events[column] = _coded(np.full(count, -1, dtype=np.int8), ["-"])
+    events["located_by"] = _coded(np.zeros(count, dtype=np.int8), ["source coordinates"])
     return events[list(EVENT_COLUMNS)]

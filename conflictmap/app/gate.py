@@ -62,7 +62,8 @@ def require_access() -> None:
             st.info("This dashboard is private. Sign in to open it.", icon=":material/lock:")
             st.button("Sign in", on_click=st.login, key="access.login")
             st.stop()
-        if not email_allowed(policy, st.user.get("email")):
+        email = st.user.get("email")  # text from the identity provider, typed as any claim
+        if not email_allowed(policy, email if isinstance(email, str) else None):
             st.error(f"{st.user.get('email') or 'This account'} may not open this dashboard.")
             st.button("Sign out", on_click=st.logout, key="access.logout")
             st.stop()

@@ -4,6 +4,7 @@ this list. The entry file `dashboard.py` is the Map page; every other page is a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from conflictmap.settings import ROOT
 
@@ -16,7 +17,7 @@ class Page:
     url: str  # the page's address under the app's root
 
     @property
-    def file(self):
+    def file(self) -> Path:
         return ROOT / self.path
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import numpy as np
@@ -100,6 +101,7 @@ def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
     place, placed, notes, source, dataset]."""
     located = _located(events)
     rows = []
+    event: Any  # a row of the schema's columns, whose types the stubs' itertuples cannot know
     for event, style in zip(located.itertuples(index=False), styles(located, colors).tolist(), strict=True):
         start = event.date_start.date().isoformat()
         end = event.date_end.date().isoformat() if pd.notna(event.date_end) else start
@@ -406,9 +408,9 @@ def events_layer(
     return Layer(group=group, plan=chosen, cell_size=size, cells=table)
 
 
-def nearest_cell(table: pd.DataFrame, latitude: float, longitude: float) -> pd.Series | None:
+def nearest_cell(table: pd.DataFrame | None, latitude: float, longitude: float) -> pd.Series | None:
     """The cell whose centre is nearest a click (a circle may reach beyond its square)."""
     if table is None or table.empty:
         return None
-    distance = np.hypot(table["latitude"] - latitude, table["longitude"] - longitude)
-    return table.loc[distance.idxmin()]
+    distance = np.hypot(table["latitude"].to_numpy() - latitude, table["longitude"].to_numpy() - longitude)
+    return table.iloc[int(np.nanargmin(distance))]  # the first nearest, skipping NaN, as idxmin did

@@ -24,7 +24,7 @@ Codebook terms (ACLED Codebook, 2023/2024):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -149,7 +149,7 @@ def interaction(code: str) -> str | None:
     return code
 
 
-def _notes(column, index: pd.Index) -> pd.Series:
+def _notes(column: Callable[[str], pd.Series], index: pd.Index) -> pd.Series:
     def types(name: str) -> pd.Series:
         return map_codes(column(name), actor_type)
 

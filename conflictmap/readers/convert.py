@@ -5,6 +5,7 @@ columns in Arrow, so Arrow's kernels do the work in C++ instead of a Python loop
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,13 @@ def to_whole(series: pd.Series) -> pd.Series:
     return numbers.where(numbers == np.round(numbers)).astype("Int64")
 
 
-def map_codes(series: pd.Series, mapping: Callable[[str], object] | dict, dtype: str = "string") -> pd.Series:
+#: What a code maps to: text, or one of the schema's StrEnums.
+_Label = TypeVar("_Label", bound=str)
+
+
+def map_codes(
+    series: pd.Series, mapping: Callable[[str], str | None] | dict[str, _Label], dtype: Literal["string"] = "string"
+) -> pd.Series:
     """Apply `mapping` once per distinct value: fast for code columns with few values."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     lookup = mapping.get if isinstance(mapping, dict) else mapping

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
@@ -265,7 +266,7 @@ def _first_row(sample: str, delimiter: str, skip: int) -> list[str]:
     lines = _sample_lines(sample, limit=skip + 1)
     if len(lines) <= skip:
         return []
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL  # csv's constants, as typed
     return next(csv.reader([lines[skip]], delimiter=delimiter, quoting=quoting), [])
 
 

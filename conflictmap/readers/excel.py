@@ -7,10 +7,15 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from conflictmap.readers.table import RawTable, ReadError, empty_malformed, unique_names
+
+if TYPE_CHECKING:  # openpyxl itself is imported only when a workbook is read
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet  # read-only sheets are typed as Worksheet by the stubs
 
 # ---------------------------------------------------------------------------------------------
 # Spreadsheets
@@ -48,7 +53,7 @@ def sheet_names(data: bytes, name: str) -> list[str]:
     return list(_open_workbook(data, name).sheetnames)
 
 
-def _open_workbook(data: bytes, name: str):
+def _open_workbook(data: bytes, name: str) -> Workbook:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a requirement
@@ -65,7 +70,7 @@ def _open_workbook(data: bytes, name: str):
         raise ReadError(name, f"not a readable Excel workbook ({type(error).__name__}: {error})") from None
 
 
-def _sheet_rows(worksheet) -> tuple[list[str] | None, int, list[list[str]], list[int]]:
+def _sheet_rows(worksheet: Worksheet) -> tuple[list[str] | None, int, list[list[str]], list[int]]:
     """A worksheet's header (its first row with cells in it), that row's number, and the rows
     under it with their numbers; blank rows hold nothing and are left out."""
     header: list[str] | None = None
@@ -94,6 +99,9 @@ def load_excel(data: bytes, name: str, *, sheet: str | None = None) -> RawTable:
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise ReadError(name, f"no sheet named {sheet!r} (sheets: {', '.join(workbook.sheetnames)})")
+        header: list[str] | None
+        records: list[list[str]]
+        numbers: list[int]
         header, header_row, records, numbers = None, 0, [], []
         for worksheet in [workbook[sheet]] if sheet is not None else workbook.worksheets:
             header, header_row, records, numbers = _sheet_rows(worksheet)

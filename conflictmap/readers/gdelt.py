@@ -17,7 +17,7 @@ automatically from news text; it is machine-coded, not verified by people. Codeb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -183,7 +183,7 @@ def _two_decimals(series: pd.Series) -> pd.Series:
     return pd.Series(pa.array(numbers, from_pandas=True).cast(pa.large_string()), index=series.index).astype("str")
 
 
-def _notes(column) -> pd.Series:
+def _notes(column: Callable[[str], pd.Series]) -> pd.Series:
     index = column("GLOBALEVENTID").index
     parts = [
         map_codes(column("QuadClass"), _quad),

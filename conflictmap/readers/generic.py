@@ -168,8 +168,8 @@ def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
 'longitude': 'lng', 'notes': 'Description'}
     """
     by_key: dict[str, str] = {}
-    for column in columns:
-        by_key.setdefault(_key(column), column)
+    for header in columns:
+        by_key.setdefault(_key(header), header)
     used: set[str] = set()
     mapping: dict[str, str] = {}
     for field, names in SYNONYMS.items():

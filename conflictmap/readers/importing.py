@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ class Imported:
 
     detected: Detected
     result: ReadResult
-    report: dict
+    report: dict[str, Any]  # JSON-ready values
     mapping: dict[str, str] | None = None  # field -> column, for tables read by header names
 
     @property
@@ -142,10 +143,10 @@ def import_file(
     return Imported(detected=detected, result=result, report=report, mapping=used)
 
 
-def build_report(detected: Detected, result: ReadResult, mapping: Mapping[str, str] | None = None) -> dict:
+def build_report(detected: Detected, result: ReadResult, mapping: Mapping[str, str] | None = None) -> dict[str, Any]:
     """What happened to a file, as plain JSON-ready values."""
     events = result.events
-    report = {
+    report: dict[str, Any] = {
         "file": detected.name or result.path.name,
         "format": str(detected.format),
         "reason": detected.reason,

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,16 +123,16 @@ class RawTable:
             return self.frame[name]
         return pd.Series("", index=self.frame.index, dtype="str")
 
-    def full_rows(self, index: pd.Index | Sequence) -> pd.DataFrame:
+    def full_rows(self, index: pd.Index | Sequence[Hashable]) -> pd.DataFrame:
         """Every original column of the rows at `index` (labels of `frame`)."""
-        index = pd.Index(index)
-        if not len(index):
-            return pd.DataFrame({column: pd.Series(dtype="str") for column in self.columns}, index=index)
+        labels = pd.Index(index)
+        if not len(labels):
+            return pd.DataFrame({column: pd.Series(dtype="str") for column in self.columns}, index=labels)
         if self.fetch is None:
-            if len(index) == len(self.frame) and index.equals(self.frame.index):
+            if len(labels) == len(self.frame) and labels.equals(self.frame.index):
                 return self.frame  # every row: no copy
-            return self.frame.loc[index, list(self.columns)]
-        return self.fetch(index)
+            return self.frame.loc[labels, list(self.columns)]
+        return self.fetch(labels)
 
 
 def header_key(name: str) -> str:

@@ -11,7 +11,7 @@ REASONS text of rejected rows: "column 'x': value 'y': <kind>[ (detail)]", or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from conflictmap.geocode.normalise import name_key
 from conflictmap.schema import RejectionKind, conform
 
 if TYPE_CHECKING:
+    from pandas.api.extensions import ExtensionArray
+
     from conflictmap.geocode.gazetteer import Gazetteer
 
 #: Column added to rejected rows: one line per problem, "column 'x': value 'y': reason".
@@ -54,7 +56,7 @@ def problem_table(records: Iterable[Sequence] = ()) -> pd.DataFrame:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with the problems table's columns and dtypes, numbered from 0."""
     frame = frame.reset_index(drop=True)
-    typed = {LINE: frame[LINE].astype("Int64")}
+    typed: dict[str, pd.Series] = {LINE: frame[LINE].astype("Int64")}
     typed.update({name: frame[name].astype("str") for name in (COLUMN, VALUE, KIND, DETAIL)})
     return pd.DataFrame(typed)
 
@@ -159,9 +161,9 @@ def split_valid(
 
     full = full_rows or (lambda index: raw.loc[index])
     duplicates = _duplicates(events, raw, source_columns, lines, full)
-    for kind, column in ((RejectionKind.ID_CONFLICT, "event_id"), (RejectionKind.DUPLICATE, None)):
+    for kind, blamed in ((RejectionKind.ID_CONFLICT, "event_id"), (RejectionKind.DUPLICATE, None)):
         chosen = duplicates[duplicates[KIND] == kind]
-        flag(pd.Series(True, index=chosen.index), column, kind, chosen[DETAIL])
+        flag(pd.Series(True, index=chosen.index), blamed, kind, chosen[DETAIL])
 
     problems = pd.concat(found) if found else problem_table()
     bad = events.index.isin(problems.index)
@@ -206,7 +208,7 @@ def keep_rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     if mask.all():
         return frame
     keep = pa.array(mask)
-    columns = {}
+    columns: dict[Hashable, ExtensionArray] = {}
     for name in frame.columns:
         values = frame[name].array
         chunked = getattr(values, "_pa_array", None)  # pandas' Arrow-backed arrays
@@ -295,7 +297,7 @@ def looks_swapped(events: pd.DataFrame, country_bounds: CountryBounds) -> pd.Ser
     return pd.Series(~inside & inside_swapped, index=events.index)
 
 
-def swap_coordinates(events: pd.DataFrame, rows: pd.Series | Sequence) -> pd.DataFrame:
+def swap_coordinates(events: pd.DataFrame, rows: pd.Series | pd.Index | Sequence[Hashable]) -> pd.DataFrame:
     """A copy of `events` with latitude and longitude swapped in `rows` (a boolean mask or
     index labels), for the analyst who accepts the fix offered for swapped coordinates.
 
@@ -304,8 +306,7 @@ def swap_coordinates(events: pd.DataFrame, rows: pd.Series | Sequence) -> pd.Dat
     [[33.3, 44.4], [33.3, 44.4]]
     """
     fixed = events.copy()
-    chosen_by_mask = isinstance(rows, pd.Series) and rows.dtype == bool
-    labels = rows.index[rows.to_numpy()] if chosen_by_mask else pd.Index(rows)
+    labels = rows.index[rows.to_numpy()] if isinstance(rows, pd.Series) and rows.dtype == bool else pd.Index(rows)
     latitude = fixed.loc[labels, "latitude"].copy()
     fixed.loc[labels, "latitude"] = fixed.loc[labels, "longitude"]
     fixed.loc[labels, "longitude"] = latitude
