@@ -7,11 +7,15 @@ Every reader maps its source into these columns and dtypes; everything downstrea
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 import pandas as pd
 
+#: The pandas dtypes the schema's columns have.
+ColumnDtype = Literal["string", "datetime64[ns]", "Int64", "float64"]
+
 #: Column name -> pandas dtype, in display order.
-EVENT_COLUMNS: dict[str, str] = {
+EVENT_COLUMNS: dict[str, ColumnDtype] = {
     "event_id": "string",  # unique across data sets: "<dataset prefix>:<source id>"
     "date_start": "datetime64[ns]",
     "date_end": "datetime64[ns]",
