@@ -112,7 +112,9 @@ def import_command(path: Path, format: str, output: Path, mapping: dict[str, str
     return {**imported.report, "output": str(output), "rejected_output": str(rejected_path)}
 
 
-def export_command(start, end, format: str, output: Path, events_file: Path | None) -> dict:
+def export_command(
+    start: dt.date | None, end: dt.date | None, format: str, output: Path, events_file: Path | None
+) -> dict:
     from conflictmap.exporting import events_to_csv, events_to_geojson
     from conflictmap.filters import Filters, apply_filters, date_bounds
     from conflictmap.maps.standalone import standalone_map

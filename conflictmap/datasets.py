@@ -3,7 +3,7 @@ problem kept for the page to show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -123,7 +123,9 @@ class AddedFile:
     instead: bool
 
 
-def add_file(base: Loaded, added: AddedFile, geocoder: OfflineGeocoder, progress=None) -> Loaded:
+def add_file(
+    base: Loaded, added: AddedFile, geocoder: OfflineGeocoder, progress: Callable[[int, int], None] | None = None
+) -> Loaded:
     """`added` placed and combined with `base`. The working set and the file itself first teach
     the geocoder the spellings they place precisely (a file's own "Hay al-Nasr" with coordinates
     places its rows without them)."""

@@ -4,6 +4,7 @@ it as a share link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -33,7 +34,7 @@ def link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
-def write_params(params: dict[str, str | list[str]], owned: tuple[str, ...]) -> None:
+def write_params(params: Mapping[str, str | list[str]], owned: tuple[str, ...]) -> None:
     """Set the URL's parameters in `owned` to `params`, leaving the others alone."""
     for name in owned:
         if name in params:
@@ -61,14 +62,16 @@ def set_working(loaded: Loaded | None) -> None:
     else:
         st.session_state[WORKING] = loaded
     for key in list(st.session_state.keys()):
-        if key in (VIEW, MAP_VIEW, LINK_WARNINGS) or key.endswith(tuple(f".{name}" for name in FILTER_WIDGETS)):
+        if key in (VIEW, MAP_VIEW, LINK_WARNINGS) or str(key).endswith(tuple(f".{name}" for name in FILTER_WIDGETS)):
             del st.session_state[key]
     for name in (*FILTER_PARAMETERS, *MAP_PARAMETERS):
         if name in st.query_params:
             del st.query_params[name]
 
 
-def add_to_working(events: pd.DataFrame, name: str, instead: bool, progress=None) -> Loaded:
+def add_to_working(
+    events: pd.DataFrame, name: str, instead: bool, progress: Callable[[int, int], None] | None = None
+) -> Loaded:
     """Add a file's events to this session's working set (made from the shared data on first use)."""
     added = AddedFile(events, name, instead)
     history = [*st.session_state.get(ADDED, []), added]

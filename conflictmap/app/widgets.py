@@ -3,8 +3,11 @@ problems, the share-link button, and `plain` for any text from files, links or d
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import TYPE_CHECKING, Literal
 
+import pandas as pd
 import streamlit as st
 
 from conflictmap.app import session
@@ -12,6 +15,12 @@ from conflictmap.datasets import Loaded
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
 from conflictmap.sharelink import MapView, filters_from_params, params_from_filters
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
+
+#: A table's height as `st.dataframe` takes it: pixels, or one of its words.
+TableHeight = int | Literal["auto", "stretch", "content"]
 
 
 def show_link_warnings(filters: Filters) -> None:
@@ -81,7 +90,7 @@ def plain(text: object) -> str:
 
 
 #: How event tables are shown: the analyst's words for each schema column, in reading order.
-EVENT_TABLE = {
+EVENT_TABLE: dict[str, str | ColumnConfig] = {
     "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
     "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
     "date_precision": "Date known to",
@@ -109,7 +118,7 @@ EVENT_TABLE = {
 }
 
 
-def event_table(events, key: str, height: int | str = "auto") -> None:
+def event_table(events: pd.DataFrame, key: str, height: TableHeight = "auto") -> None:
     """Events as a table with readable headings, in reading order."""
     st.dataframe(
         events, hide_index=True, column_config=EVENT_TABLE, column_order=list(EVENT_TABLE), key=key, height=height
@@ -146,7 +155,7 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     view: Filters = st.session_state[session.VIEW]
     keys = {name: f"{page}.{name}" for name in session.FILTER_WIDGETS}
 
-    def clamp(day):
+    def clamp(day: dt.date) -> dt.date:
         return min(max(day, bounds[0]), bounds[1])
 
     seeds = {
