@@ -58,13 +58,11 @@ class GeoPrecision(StrEnum):
     EXACT = "exact place"
     NEAR = "within 25 km"
     DISTRICT = "district (admin2)"
+    SUB_DISTRICT = "sub-district (admin3)"  # an Iraqi nahiya: an area inside a district
     PROVINCE = "province (admin1)"
     REGION = "region of a country"
     COUNTRY = "country"
     WATERS = "international waters or airspace"
-    # Last, not between DISTRICT and PROVINCE where its size puts it: the first seven are UCDP's
-    # where_prec 1-7 in order, and the UCDP reader maps those codes by position.
-    SUB_DISTRICT = "sub-district (admin3)"  # an Iraqi nahiya, below a district
 
 
 class LocatedBy(StrEnum):
