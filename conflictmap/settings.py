@@ -41,6 +41,12 @@ def online_geocoder(environ: Mapping[str, str] | None = None) -> str | None:
     return _get("CONFLICTMAP_ONLINE_GEOCODER", environ).lower() or None
 
 
+def map_labels(environ: Mapping[str, str] | None = None) -> str:
+    """CONFLICTMAP_LABELS: the language of the map's place names, "en" (default) or "ar" (Arabic, where
+    a name in Arabic is known; the map's layer control switches too)."""
+    return "ar" if _get("CONFLICTMAP_LABELS", environ).lower() == "ar" else "en"
+
+
 def nominatim_user_agent(environ: Mapping[str, str] | None = None) -> str:
     """CONFLICTMAP_NOMINATIM_USER_AGENT: a contact for the deployment, required by Nominatim's policy."""
     return _get("CONFLICTMAP_NOMINATIM_USER_AGENT", environ)

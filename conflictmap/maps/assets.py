@@ -37,6 +37,14 @@ FILES = {
     "heat_js": ("leaflet.heat", "dist/leaflet-heat.js"),
     "countries": ("world-atlas", "countries-50m.json"),
     "countries_small": ("world-atlas", "countries-110m.json"),  # embedded by the standalone export
+    "basemap_js": (None, "basemap.js"),
+    "basemap_css": (None, "basemap.css"),
+    "basemap_z0": (None, "lines-z0.json"),
+    "basemap_z7": (None, "lines-z7.json"),
+    "basemap_z10": (None, "lines-z10.json"),
+    "basemap_world": (None, "lines-world.json"),
+    "basemap_places": (None, "places.json"),
+    "basemap_villages": (None, "villages.json"),
 }
 
 

@@ -1,6 +1,6 @@
 """Map builders: each returns a folium object.
 
-The base map (outlines, legend, initial view) depends only on the whole data set, so it is
+The base map (offline basemap, legend, initial view) depends only on the whole data set, so it is
 identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
 the filters, are one layer (see `conflictmap.maps.layers`) passed to
 `st_folium(feature_group_to_add=...)`.
@@ -17,6 +17,7 @@ from folium.template import Template
 
 from conflictmap.maps.assets import MapAssets
 from conflictmap.schema import GeoPrecision
+from conflictmap.settings import map_labels
 
 #: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
 PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")
@@ -42,39 +43,51 @@ def bounds_of(events: pd.DataFrame) -> list[list[float]]:
     ]
 
 
-class CountryOutlines(MacroElement):
-    """Country shapes from world-atlas (Natural Earth 1:50m), drawn under everything: a basemap
-    that needs no tile server."""
+#: The zoom each band of static/basemap/lines-*.json starts at (scripts/derive_basemap.py; a test checks).
+BANDS = (("z0", 0), ("z7", 7), ("z10", 10))
+#: Villages are labelled (and their file fetched) from this zoom.
+VILLAGE_ZOOM = 12
+#: [[south, west], [north, east]] of the 1:10m region; the world's borders are fetched outside it.
+REGION = [[12.0, 24.0], [43.0, 64.0]]
+#: Short, so it fits on one line; the About page and static/basemap/PROVENANCE.md give the full credits.
+ATTRIBUTION = "COD-AB Iraq: CSO/OCHA (HDX) · Natural Earth, Elastic · Who's On First, GeoNames"
+
+
+class Basemap(MacroElement):
+    """An offline basemap with orientation, drawn by static/basemap/basemap.js from files the browser
+    fetches and caches (only these options are in the map script): land, borders and coast; Iraq's
+    governorate, district and, zoomed in, sub-district lines; the neighbours' provinces; rivers and
+    lakes; place names by zoom, in English or Arabic; a layer control to switch them."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
-            map.createPane("outlines");
-            map.getPane("outlines").style.zIndex = 250;
-            fetch({{ this.url|tojson }})
-                .then(function (response) { return response.json(); })
-                .then(function (world) {
-                    L.geoJSON(topojson.feature(world, world.objects.countries), {
-                        pane: "outlines", interactive: false,
-                        style: {color: "#8c8c8c", weight: 1, fillColor: {{ this.land|tojson }}, fillOpacity: 1}
-                    }).addTo(map);
-                    map.getContainer().setAttribute("data-outlines", "drawn");
-                    map.attributionControl.addAttribution("Outlines: Natural Earth");
-                })
-                .catch(function (error) {
-                    map.getContainer().setAttribute("data-outlines", "failed: " + error);
-                });
-        })({{ this._parent.get_name() }});
+        conflictmapBasemap({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, assets: MapAssets, labels: str, land: bool = True, full_detail: bool = True) -> None:
         super().__init__()
-        self._name = "CountryOutlines"
-        self.url = url
-        self.land = LAND
+        self._name = "Basemap"
+        self.options = {
+            "countries": assets.url("countries") if land else None,
+            "bands": [
+                {
+                    "name": name,
+                    "min_zoom": zoom,
+                    "url": assets.url(f"basemap_{name}") if full_detail or zoom < 10 else None,
+                }
+                for name, zoom in BANDS
+            ],
+            "world": assets.url("basemap_world"),
+            "region": REGION,
+            "places": assets.url("basemap_places"),
+            "villages": assets.url("basemap_villages") if full_detail else None,
+            "village_zoom": VILLAGE_ZOOM,
+            "labels": labels,
+            "attribution": ATTRIBUTION,
+        }
 
 
 class MapStyles(MacroElement):
@@ -146,8 +159,17 @@ class Legend(MacroElement):
         self.markup = f"<b>Event type</b>{rows}{key}"
 
 
-def base_map(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets, online_tiles: bool = False) -> folium.Map:
-    """The map without events: outlines (or online tiles, if chosen), legend, view of the data."""
+def base_map(
+    events: pd.DataFrame,
+    colors: dict[str, str],
+    assets: MapAssets,
+    online_tiles: bool = False,
+    labels: str | None = None,
+    full_detail: bool = True,
+) -> folium.Map:
+    """The map without events: the offline basemap (with online tiles under its lines, if chosen),
+    legend, view of the data. `labels` "en" or "ar" (default: the CONFLICTMAP_LABELS setting);
+    `full_detail` False leaves out the sub-district lines and villages (a lighter standalone file)."""
     bounds = bounds_of(events)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(
@@ -162,12 +184,13 @@ def base_map(events: pd.DataFrame, colors: dict[str, str], assets: MapAssets, on
     )
     # Every plugin any events layer may use is declared here, on the base map: streamlit-folium loads
     # a map's scripts once, when it mounts, and only swaps the events layer afterwards.
-    fmap.default_js = assets.map_js + assets.cluster_js + assets.heat_js
-    fmap.default_css = assets.map_css + assets.cluster_css
+    basemap_js = [("conflictmap_basemap", assets.url("basemap_js"))]
+    fmap.default_js = assets.map_js + assets.cluster_js + assets.heat_js + basemap_js
+    fmap.default_css = assets.map_css + assets.cluster_css + [("conflictmap_basemap_css", assets.url("basemap_css"))]
     MapStyles().add_to(fmap)
-    CountryOutlines(assets.url("countries")).add_to(fmap)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+    Basemap(assets, labels or map_labels(), land=not online_tiles, full_detail=full_detail).add_to(fmap)
     Legend(colors).add_to(fmap)
     fmap.fit_bounds(bounds, padding=(20, 20))
     return fmap

@@ -32,7 +32,7 @@ def standalone_map(events: pd.DataFrame, title: str, static_dir: Path = STATIC_D
         raise AssetsMissing(f"the map's files are missing from {static_dir}: {', '.join(missing)}")
     assets = MapAssets(base=MARKER)
     colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().value_counts().index))
-    fmap = base_map(events, colors, assets)
+    fmap = base_map(events, colors, assets, full_detail=False)  # no sub-districts or villages: a lighter file
     events_layer(events, colors).group.add_to(fmap)
     page = fmap.get_root().render()
     # The 1:110m outlines (108 KB) rather than the app's 1:50m (756 KB): the file is embedded.
@@ -44,16 +44,21 @@ def standalone_map(events: pd.DataFrame, title: str, static_dir: Path = STATIC_D
     def inline_script(match: re.Match) -> str:
         return "<script>" + read(match.group(1)).replace("</script", "<\\/script") + "</script>"
 
-    def inline_style(match: re.Match) -> str:
-        return "<style>" + read(match.group(1)).replace("</style", "<\\/style") + "</style>"
-
-    def data_url(match: re.Match) -> str:
-        path = match.group(1)
+    def data_url(path: str) -> str:
         encoded = base64.b64encode((static_dir / path).read_bytes()).decode("ascii")
-        return f'"data:{_MEDIA_TYPES.get(Path(path).suffix, "application/octet-stream")};base64,{encoded}"'
+        return f"data:{_MEDIA_TYPES.get(Path(path).suffix, 'application/octet-stream')};base64,{encoded}"
+
+    def inline_style(match: re.Match) -> str:
+        folder = Path(match.group(1)).parent
+
+        def image(ref: re.Match) -> str:  # what a style refers to (leaflet.css: the layer control's icon)
+            return f"url({data_url((folder / ref.group(1)).as_posix())})"
+
+        css = re.sub(r"url\(([\w./-]+\.png)\)", image, read(match.group(1)))
+        return "<style>" + css.replace("</style", "<\\/style") + "</style>"
 
     marker = re.escape(MARKER)
     page = re.sub(r'<script src="' + marker + r'([^"]+)"></script>', inline_script, page)
     page = re.sub(r'<link rel="stylesheet" href="' + marker + r'([^"]+)"/>', inline_style, page)
-    page = re.sub(r'"' + marker + r'([^"]+)"', data_url, page)  # data files the scripts fetch
+    page = re.sub(r'"' + marker + r'([^"]+)"', lambda m: f'"{data_url(m.group(1))}"', page)  # files scripts fetch
     return page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
