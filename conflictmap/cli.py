@@ -10,16 +10,16 @@ import sys
 from pathlib import Path
 
 from conflictmap.access import hash_password
-from conflictmap.datasets import load_events, shipped
+from conflictmap.datasets import load_events, read_events, shipped
 from conflictmap.errors import ConflictmapError
+from conflictmap.geocode.compose import base_geocoder, build_geocoder
 from conflictmap.geocode.gazetteer import load_gazetteer
-from conflictmap.geocode.overrides import offline_geocoder
 from conflictmap.schema import Format, LocatedBy
 
 
 def summary() -> dict:
     """What the dashboard loads: counts, date range, places and the unresolved place names."""
-    loaded = load_events(shipped(), offline_geocoder())
+    loaded = load_events(shipped(), base_geocoder())
     events, places = loaded.events, loaded.places
     unresolved = places[places["located_by"] == LocatedBy.UNRESOLVED]
     return {
@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--map", type=_mapping, default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town"
     )
-    geocoding = commands.add_parser("geocode", help="add coordinates to a CSV with a 'place' column")
+    geocoding = commands.add_parser(
+        "geocode",
+        help="add coordinates, admin areas, P-code and evidence to a CSV with a 'place' column "
+        "(optional hint columns: country, admin1, admin2)",
+    )
     geocoding.add_argument("file", type=Path)
     geocoding.add_argument("-o", "--output", type=Path, required=True)
     geocoding.add_argument("--country", help="country hint (ISO-2, ISO-3 or name); a row's own 'country' wins")
@@ -119,15 +123,22 @@ def export_command(
     from conflictmap.filters import Filters, apply_filters, date_bounds
     from conflictmap.maps.standalone import standalone_map
 
-    geocoder = offline_geocoder()
+    base = base_geocoder()
     if events_file is not None:
+        import pandas as pd
+
         from conflictmap.geocode.placing import place_events
         from conflictmap.readers.importing import import_file
 
-        events = place_events(import_file(events_file).events, geocoder).events
+        # placed as the Data page places an added file: the one composition, taught by the shipped
+        # data and the file itself
+        imported = import_file(events_file).events
+        geocoding = build_geocoder(base, learn_from=pd.concat([read_events(shipped())[0], imported]))
+        events = place_events(imported, geocoding).events
+        geocoding.save()
         events = events.sort_values("date_start", kind="stable").reset_index(drop=True)
     else:
-        events = load_events(shipped(), geocoder).events
+        events = load_events(shipped(), base).events
     first, last = date_bounds(events)
     shown = apply_filters(events, Filters(start or first, end or last))
     if format == "html":
@@ -147,18 +158,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "geocode":
         from conflictmap.geocode.batch import geocode_file
 
-        geocoder = offline_geocoder()
-        if not args.no_learn:
-            from conflictmap.geocode.learned import learn_places
-
-            geocoder = geocoder.with_learned(learn_places(load_events(shipped(), geocoder).events, geocoder.gazetteer))
-        from conflictmap.geocode.cache import CachedGeocoder
-        from conflictmap.geocode.nominatim import online_fallback
-
-        cached = CachedGeocoder(geocoder)
-        report = geocode_file(args.file, args.output, online_fallback(cached), country=args.country)
-        cached.save()
-        report["answered_from_cache"] = report["distinct_places"] - cached.misses
+        # the one composition, taught (unless --no-learn) by the shipped data's own coordinates
+        teacher = None if args.no_learn else read_events(shipped())[0]
+        geocoding = build_geocoder(base_geocoder(), learn_from=teacher)
+        report = geocode_file(args.file, args.output, geocoding, country=args.country)
+        geocoding.save()
+        report["answered_from_cache"] = report["distinct_places"] - geocoding.misses
         print(json.dumps(report, ensure_ascii=False))
         return 0
     if args.command == "export":

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.filters import filter_choices
-from conflictmap.geocode.cache import CachedGeocoder
+from conflictmap.geocode.compose import build_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
-from conflictmap.geocode.learned import learn_places
 from conflictmap.geocode.placing import place_events
 from conflictmap.readers.importing import import_file
 from conflictmap.readers.table import ReadError, ReadResult
@@ -53,8 +52,11 @@ class Loaded:
     choices: dict[str, list[str]] = field(default_factory=dict)  # what the filters offer (filter_choices)
 
 
-def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Loaded:
-    """Read every file; a file that fails is reported, the others still load."""
+def read_events(
+    shipped: tuple[Shipped, ...],
+) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame], dict[str, int]]:
+    """Every file read, not yet placed: (events, problems, rejected rows per file, rows read per file).
+    A file that fails is reported, the others still read."""
     frames, problems, rejected, read = [], [], {}, {}
     for item in shipped:
         try:
@@ -67,11 +69,18 @@ def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Load
         if len(result.rejected):
             rejected[item.path.name] = result.rejected
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
-    # the files' own precisely placed events teach the geocoder their spellings first; answers
-    # are kept on disk, so the next start geocodes nothing
-    cached = CachedGeocoder(geocoder.with_learned(learn_places(events, geocoder.gazetteer)))
-    placed = place_events(events, cached)
-    cached.save()
+    return events, problems, rejected, read
+
+
+def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Loaded:
+    """Read every file; a file that fails is reported, the others still load."""
+    events, problems, rejected, read = read_events(shipped)
+    # the one composition (conflictmap.geocode.compose): the files' own precisely placed events
+    # teach the geocoder their spellings first; answers are kept on disk, so the next start
+    # geocodes nothing
+    geocoding = build_geocoder(geocoder, learn_from=events)
+    placed = place_events(events, geocoding)
+    geocoding.save()
     ordered = placed.events.sort_values("date_start", kind="stable").reset_index(drop=True)
     return Loaded(
         events=ordered,
@@ -130,8 +139,9 @@ def add_file(
     the geocoder the spellings they place precisely (a file's own "Hay al-Nasr" with coordinates
     places its rows without them)."""
     teacher = pd.concat([base.events, added.events], ignore_index=True)
-    taught = geocoder.with_learned(learn_places(teacher, geocoder.gazetteer))
-    placed = place_events(added.events, taught, progress=progress)
+    geocoding = build_geocoder(geocoder, learn_from=teacher)  # the one composition, as the shipped load's
+    placed = place_events(added.events, geocoding, progress=progress)
+    geocoding.save()
     return combine(base, placed.events, placed.places, added.name, instead=added.instead)
 
 

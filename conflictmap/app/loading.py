@@ -8,16 +8,18 @@ from pathlib import Path
 import streamlit as st
 
 from conflictmap.datasets import Loaded, load_events, shipped, with_synthetic
+from conflictmap.geocode.compose import base_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
-from conflictmap.geocode.overrides import offline_geocoder
 from conflictmap.maps.assets import MapAssets, find_assets
 from conflictmap.readers.validation import CountryBounds, bounds_from_gazetteer
 from conflictmap.settings import events_dir, synthetic_count
 
 
-@st.cache_resource(show_spinner="Loading the offline gazetteer (the first start builds its index: about 15 s)…")
+@st.cache_resource(show_spinner="Loading the offline gazetteer (the first start builds its index: under a minute)…")
 def geocoder() -> OfflineGeocoder:
-    return offline_geocoder()
+    """The process's base geocoder (gazetteers, supplement, overrides); each load and each added
+    file completes it through `conflictmap.geocode.compose.build_geocoder`."""
+    return base_geocoder()
 
 
 def shared_data() -> Loaded:

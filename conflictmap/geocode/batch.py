@@ -11,7 +11,18 @@ import pandas as pd
 from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.geocoder import PlaceMatch, Resolver
 
-ADDED = ["latitude", "longitude", "precision", "matched_name", "match_source", "candidates"]
+ADDED = [
+    "latitude",
+    "longitude",
+    "precision",
+    "matched_name",
+    "admin1",
+    "admin2",
+    "pcode",
+    "evidence",
+    "match_source",
+    "candidates",
+]
 
 
 class InputError(ConflictmapError, ValueError):
@@ -34,10 +45,15 @@ def geocode_file(
     country: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Add coordinates, precision and provenance to every row of a CSV with a `place` column.
+    """Add coordinates, precision, admin areas, P-code, evidence and provenance to every row of a CSV
+    with a `place` column.
 
-    Every input row and column is kept, in order; unresolved rows get empty coordinates and their
-    candidates. A row's own `country` wins over `country`.
+    Optional input columns `country`, `admin1` (province) and `admin2` (district) are hints, in any
+    spelling or script or as P-codes; a row's own `country` wins over `country`. Every input row and
+    column is kept, in order; the output adds ADDED. `admin1` and `admin2` say where the answer lies
+    (when the input has those columns already, they are kept and the answer's go into
+    `matched_admin1` and `matched_admin2`). Unresolved rows get empty coordinates, the reason in
+    `evidence` and their candidates.
     """
     try:
         rows = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -47,30 +63,39 @@ def geocode_file(
         raise InputError(f"{path.name}: not a readable CSV file ({str(error).splitlines()[0]})") from None
     if "place" not in rows.columns:
         raise InputError(f"{path.name}: no 'place' column (columns: {', '.join(rows.columns) or 'none'})")
-    countries = rows["country"] if "country" in rows.columns else pd.Series("", index=rows.index)
+
+    def column(name: str) -> pd.Series:
+        return rows[name] if name in rows.columns else pd.Series("", index=rows.index)
+
+    countries = column("country")
     hints = countries.where(countries.str.strip() != "", country or "")
-    provinces = rows["admin1"] if "admin1" in rows.columns else pd.Series("", index=rows.index)
-    keys = list(zip(rows["place"], hints, provinces, strict=True))
-    pairs = list(dict.fromkeys(keys))
-    answers: dict[tuple[str, str, str], PlaceMatch] = {}
-    report = progress if progress is not None else (_progress if len(pairs) >= 1000 else None)
-    for number, (place, hint, province) in enumerate(pairs, start=1):
-        answers[(place, hint, province)] = geocoder.resolve(place, country=hint or None, admin1=province or None)
-        if report is not None and (number % 500 == 0 or number == len(pairs)):
-            report(number, len(pairs))
+    keys = list(zip(rows["place"], hints, column("admin1"), column("admin2"), strict=True))
+    distinct = list(dict.fromkeys(keys))
+    answers: dict[tuple[str, str, str, str], PlaceMatch] = {}
+    report = progress if progress is not None else (_progress if len(distinct) >= 1000 else None)
+    for number, (place, hint, province, district) in enumerate(distinct, start=1):
+        answers[(place, hint, province, district)] = geocoder.resolve(
+            place, country=hint or None, admin1=province or None, admin2=district or None
+        )
+        if report is not None and (number % 500 == 0 or number == len(distinct)):
+            report(number, len(distinct))
     matches = [answers[key] for key in keys]
     out = rows.copy()
     out["latitude"] = [m.latitude for m in matches]
     out["longitude"] = [m.longitude for m in matches]
     out["precision"] = [m.precision or "" for m in matches]
     out["matched_name"] = [m.matched_name or "" for m in matches]
+    out["matched_admin1" if "admin1" in rows.columns else "admin1"] = [m.admin1 or "" for m in matches]
+    out["matched_admin2" if "admin2" in rows.columns else "admin2"] = [m.admin2 or "" for m in matches]
+    out["pcode"] = [m.pcode for m in matches]
+    out["evidence"] = [m.evidence if m.resolved else f"{m.reason}: {m.evidence}" for m in matches]
     out["match_source"] = [m.located_by for m in matches]
-    out["candidates"] = ["; ".join(m.candidates) if not m.resolved else "" for m in matches]
+    out["candidates"] = [m.candidates_text() if not m.resolved else "" for m in matches]
     out.to_csv(output, index=False)
     resolved = sum(m.resolved for m in matches)
     return {
         "rows": len(out),
-        "distinct_places": len(pairs),
+        "distinct_places": len(distinct),
         "resolved": resolved,
         "unresolved": len(out) - resolved,
         "output": str(output),

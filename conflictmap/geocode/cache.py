@@ -15,9 +15,12 @@ from conflictmap.geocode.gazetteer import fingerprint
 from conflictmap.geocode.geocoder import OfflineGeocoder, PlaceMatch
 from conflictmap.settings import cache_dir
 
+#: How many answer files to keep in the cache directory.
+KEEP = 20
+
 
 def _digest(geocoder: OfflineGeocoder) -> str:
-    state = hashlib.sha256(fingerprint().encode())
+    state = hashlib.sha256((getattr(geocoder.gazetteer, "version", "") or fingerprint()).encode())
     for key, place in sorted(geocoder.overrides.items()):
         state.update(repr((key, place)).encode())
     if geocoder.learned is not None:
@@ -43,15 +46,20 @@ class CachedGeocoder:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.answers = {}
 
-    def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> PlaceMatch:
-        key = (query, country, admin1)
-        if key not in self.answers:
-            self.answers[key] = self.geocoder.resolve(query, country=country, admin1=admin1)
+    def resolve(
+        self, query: str, country: str | None = None, admin1: str | None = None, admin2: str | None = None
+    ) -> PlaceMatch:
+        key = (query, country, admin1, admin2)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = self.geocoder.resolve(query, country=country, admin1=admin1, admin2=admin2)
             self.misses += 1
-        return self.answers[key]
+        return found
 
     def save(self) -> None:
-        """Write the answers (only when something new was asked); a read-only disk is no error."""
+        """Write the answers (only when something new was asked); a read-only disk is no error.
+        Only the KEEP most recently written answer files are kept (each set of learned places, e.g.
+        each analyst's file, has its own)."""
         if not self.misses:
             return
         try:
@@ -60,5 +68,8 @@ class CachedGeocoder:
             with temporary.open("wb") as handle:
                 pickle.dump(self.answers, handle, protocol=pickle.HIGHEST_PROTOCOL)
             temporary.replace(self.path)
+            older = sorted(self.path.parent.glob("geocode-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in older[KEEP:]:
+                stale.unlink(missing_ok=True)
         except OSError:
             pass

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from conflictmap.geocode.gazetteer import Gazetteer, Place
+from conflictmap.geocode.gazetteer import Gazetteer, Place, distance_km
 from conflictmap.geocode.normalise import name_key
 
 FINE = ("exact place", "within 25 km")
@@ -34,6 +34,10 @@ class LearnedPlaces:
         return len(self.places)
 
 
+#: Events of one name spread wider than this are several places, or vaguely placed: nothing learned.
+SPREAD_KM = 25.0
+
+
 def _points(frame: pd.DataFrame, column: str, precision: str, gazetteer: Gazetteer, label: str) -> list[Place]:
     rows = frame[frame[column].notna() & (frame[column].astype("string").str.strip() != "")]
     if rows.empty:
@@ -42,19 +46,39 @@ def _points(frame: pd.DataFrame, column: str, precision: str, gazetteer: Gazette
     grouped = rows.groupby([rows[column].astype(str), rows["country"].fillna("").astype(str)], sort=False)
     for (name, country), group in grouped:
         code = gazetteer.country_code(country) or ""
+        latitude, longitude = float(group["latitude"].median()), float(group["longitude"].median())
+        if precision == "exact place":
+            spread = max(
+                distance_km((latitude, longitude), point)
+                for point in zip(group["latitude"], group["longitude"], strict=True)
+            )
+            if spread > SPREAD_KM:
+                continue  # one name, places far apart: no lesson
         admin1 = group["admin1"].dropna().astype(str)
+        admin2 = group["admin2"].dropna().astype(str)
+        province = admin1.mode().iloc[0] if len(admin1) else None
+        district = admin2.mode().iloc[0] if len(admin2) else ""
+        province_area = gazetteer.find_area(province, "governorate", code or None).area if province else None
+        district_area = (
+            gazetteer.find_area(district, "district", code or None, province_area.code if province_area else None).area
+            if district
+            else None
+        )
         datasets = ", ".join(sorted(group["dataset"].dropna().astype(str).unique())) or "the data"
         places.append(
             Place(
                 name=name,
-                latitude=float(group["latitude"].median()),
-                longitude=float(group["longitude"].median()),
+                latitude=latitude,
+                longitude=longitude,
                 country_code=code,
-                admin1=admin1.mode().iloc[0] if len(admin1) else None,
+                admin1=province,
                 population=len(group),
                 kind="learned",
                 source=f"learned from {len(group):,} {label} in {datasets}",
                 precision=precision,
+                admin1_code=province_area.code if province_area else "",
+                admin2=district,
+                admin2_code=district_area.code if district_area else "",
             )
         )
     return places

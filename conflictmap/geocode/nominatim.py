@@ -1,5 +1,5 @@
 """Online geocoding as an option, never the default: Nominatim (OpenStreetMap) through geopy,
-asked only for names the offline geocoder could not resolve.
+asked only for names the offline gazetteer does not know (not for ambiguous or doubtful ones).
 
 Enabled by CONFLICTMAP_ONLINE_GEOCODER=nominatim with CONFLICTMAP_NOMINATIM_USER_AGENT set to a
 real contact (Nominatim's usage policy asks for one, and for at most one request per second, no
@@ -31,6 +31,27 @@ LEVELS = {
 }
 
 
+#: Offline refusals that no online answer should overrule: bad input, evidence against every answer,
+#: or several places (or one weak one) the online service would pick from just as blindly. Only a
+#: name the gazetteer does not know goes online.
+OFFLINE_ONLY = frozenset(
+    {
+        "empty name",
+        "name too long",
+        "control characters",
+        "no letters",
+        "mixed scripts",
+        "unknown country",
+        "unknown province",
+        "district not in province",
+        "only elsewhere",
+        "not a village",
+        "ambiguous",
+        "weak evidence",
+    }
+)
+
+
 class OnlineNotConfigured(ConflictmapError, ValueError):
     """Online geocoding was asked for without a user agent that identifies the deployment."""
 
@@ -49,13 +70,15 @@ class OnlineFallback:
             self.nominatim.geocode, min_delay_seconds=self.min_delay_seconds, max_retries=0, swallow_exceptions=False
         )
 
-    def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> PlaceMatch:
-        match = self.offline.resolve(query, country=country, admin1=admin1)
-        if match.resolved or not query.strip():
+    def resolve(
+        self, query: str, country: str | None = None, admin1: str | None = None, admin2: str | None = None
+    ) -> PlaceMatch:
+        match = self.offline.resolve(query, country=country, admin1=admin1, admin2=admin2)
+        if match.resolved or match.reason in OFFLINE_ONLY:
             return match
         try:
             location = self.limited(
-                ", ".join(p for p in (query, admin1) if p),
+                ", ".join(p for p in (query, admin2, admin1) if p),
                 country_codes=[match.country_code.lower()] if match.country_code else None,
                 exactly_one=True,
                 addressdetails=False,
@@ -75,6 +98,7 @@ class OnlineFallback:
             matched_name=location.address,
             country_code=match.country_code,
             source=f"Nominatim (OpenStreetMap), {location.raw.get('osm_type', '')} {location.raw.get('osm_id', '')}",
+            evidence=f"offline: {match.reason or 'unresolved'}; Nominatim's first answer for the name and its hints",
         )
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.geocode.gazetteer import Gazetteer, Place, load_gazetteer
-from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.gazetteer import Gazetteer, Place
 from conflictmap.geocode.normalise import name_key
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import DATA_DIR
@@ -71,9 +70,3 @@ def override_places(table: pd.DataFrame, gazetteer: Gazetteer) -> dict[tuple[str
             precision=row.precision.strip() or "exact place",
         )
     return pinned
-
-
-def offline_geocoder(path: Path = OVERRIDES) -> OfflineGeocoder:
-    """The project's geocoder: the cached gazetteer with the analysts' overrides."""
-    gazetteer = load_gazetteer()
-    return OfflineGeocoder(gazetteer, overrides=override_places(read_overrides(path), gazetteer))

@@ -1,5 +1,6 @@
-"""The join of events with their places: events without coordinates are geocoded, and every
-event keeps how it was placed. Unresolved places are listed, never dropped, never put at 0,0.
+"""The join of events with their places: events without coordinates are geocoded with their
+country, province (admin1) and district (admin2) as hints, and every event keeps how it was placed.
+Unresolved places are listed with the reason and their candidates, never dropped, never put at 0,0.
 """
 
 from __future__ import annotations
@@ -9,22 +10,32 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from conflictmap.geocode.geocoder import Resolver
+from conflictmap.geocode.geocoder import PlaceMatch, Resolver
 
-#: Columns of the places table, one row per distinct place name (and country) in the data.
+#: Columns of the places table, one row per distinct place name and hints in the data.
 PLACE_COLUMNS = [
     "place",
     "identified_as",
     "country",
+    "admin1",
+    "admin2",
     "events",
     "latitude",
     "longitude",
     "geo_precision",
     "located_by",
     "matched_name",
+    "matched_name_ar",
+    "pcode",
+    "admin1_pcode",
+    "admin2_pcode",
+    "status",
+    "evidence",
+    "reason",
     "match_source",
     "candidates",
 ]
+HINTS = ["country", "admin1", "admin2"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,10 @@ def _query(events: pd.DataFrame) -> pd.Series:
     return events["place_identified_as"].fillna(events["place"]).fillna("")
 
 
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def place_events(
     events: pd.DataFrame, geocoder: Resolver, progress: Callable[[int, int], None] | None = None
 ) -> Placed:
@@ -46,16 +61,18 @@ def place_events(
     """
     events = events.copy()
     needs = events["latitude"].isna() | events["longitude"].isna()
-    queries = _query(events)
-    pairs = pd.DataFrame({"query": queries[needs], "country": events.loc[needs, "country"].fillna("")})
-    distinct = list(pairs.drop_duplicates().itertuples(index=False))
-    matches = {}
-    for number, (query, country) in enumerate(distinct, start=1):
-        matches[(query, country)] = geocoder.resolve(query, country=country or None)
+    hints = {column: events[column].astype("string").fillna("") for column in HINTS}
+    keys = pd.DataFrame({"query": _query(events), **hints})
+    distinct = list(keys[needs].drop_duplicates().itertuples(index=False, name=None))
+    matches: dict[tuple[str, str, str, str], PlaceMatch] = {}
+    for number, (query, country, admin1, admin2) in enumerate(distinct, start=1):
+        matches[(query, country, admin1, admin2)] = geocoder.resolve(
+            query, country=country or None, admin1=admin1 or None, admin2=admin2 or None
+        )
         if progress is not None and (number % 50 == 0 or number == len(distinct)):
             progress(number, len(distinct))
-    for index in pairs.index:
-        match = matches[(pairs.at[index, "query"], pairs.at[index, "country"])]
+    for index in keys.index[needs.to_numpy()]:
+        match = matches[tuple(keys.loc[index])]
         events.at[index, "located_by"] = match.located_by
         if match.resolved:
             events.at[index, "latitude"] = match.latitude
@@ -64,11 +81,22 @@ def place_events(
             events.at[index, "matched_name"] = match.matched_name
             if pd.isna(events.at[index, "admin1"]) and match.admin1:
                 events.at[index, "admin1"] = match.admin1
+            if pd.isna(events.at[index, "admin2"]) and match.admin2:
+                events.at[index, "admin2"] = match.admin2
+    return Placed(events=events, places=_places(events, keys, matches))
 
-    keys = ["place", "place_identified_as", "country"]
-    grouped = events.assign(_n=1).groupby(keys, dropna=False, sort=False)
+
+def _places(events: pd.DataFrame, keys: pd.DataFrame, matches: dict) -> pd.DataFrame:
+    """One row per place name and hints, with how it was placed and why."""
+    asked = ["asked_query", "asked_country", "asked_admin1", "asked_admin2"]
+    frame = events.assign(_n=1, **{name: keys[column] for name, column in zip(asked, keys.columns, strict=True)})
+    group_keys = ["place", "place_identified_as", *asked]
     places = (
-        grouped.agg(
+        frame.groupby(group_keys, dropna=False, sort=False)
+        .agg(
+            country=("country", "first"),
+            admin1=("admin1", "first"),
+            admin2=("admin2", "first"),
             events=("_n", "sum"),
             latitude=("latitude", "first"),
             longitude=("longitude", "first"),
@@ -79,13 +107,37 @@ def place_events(
         .reset_index()
         .rename(columns={"place_identified_as": "identified_as"})
     )
-    sources, candidates = [], []
+    described = []
     for row in places.itertuples(index=False):
-        query = row.identified_as if pd.notna(row.identified_as) else row.place
-        match = matches.get((query if pd.notna(query) else "", row.country if pd.notna(row.country) else ""))
-        sources.append(match.source if match else ("the data set's own coordinates"))
-        candidates.append("; ".join(match.candidates) if match and not match.resolved else "")
-    places["match_source"] = sources
-    places["candidates"] = candidates
+        match = matches.get(tuple(_text(getattr(row, name)) for name in asked))
+        if match is None:  # the data set's own coordinates
+            described.append(("", "", "", "", "", "", "", "the data set's own coordinates", ""))
+            continue
+        described.append(
+            (
+                match.name_ar,
+                match.pcode,
+                match.admin1_pcode,
+                match.admin2_pcode,
+                match.status,
+                match.evidence,
+                match.reason,
+                match.source or "",
+                match.candidates_text(),
+            )
+        )
+    columns = [
+        "matched_name_ar",
+        "pcode",
+        "admin1_pcode",
+        "admin2_pcode",
+        "status",
+        "evidence",
+        "reason",
+        "match_source",
+        "candidates",
+    ]
+    for position, column in enumerate(columns):
+        places[column] = [values[position] for values in described]
     places = places[PLACE_COLUMNS].sort_values(["located_by", "events"], ascending=[True, False])
-    return Placed(events=events, places=places.reset_index(drop=True))
+    return places.reset_index(drop=True)

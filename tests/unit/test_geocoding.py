@@ -1,4 +1,8 @@
-"""The offline geocoder on the news article's places, ambiguity, hints and geopy compatibility."""
+"""The offline geocoder: the news article's places, Arabic names, admin areas and P-codes, hints,
+precision before recall (ambiguity, generic names, villages and cities, spelling variants), bad input,
+and geopy compatibility."""
+
+import math
 
 import pytest
 from geopy.extra.rate_limiter import RateLimiter
@@ -6,6 +10,7 @@ from geopy.location import Location
 
 from conflictmap.geocode.geocoder import OfflineGeocoder, _parts, distance_km
 from conflictmap.readers.importing import import_file
+from conflictmap.schema import GeoPrecision
 from tests.conftest import ROOT
 
 #: Where the article's places really are: Wikipedia's coordinates (Baghdad, Ramadi, An Nasiriyah,
@@ -20,6 +25,7 @@ TRUTH = {
     "report:2024-01-04-baghdad": (33.3153, 44.3661),
     "report:2024-01-20-western-iraq": (33.7919, 42.4425),
 }
+FALLUJAH = (33.35, 43.78)
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +62,12 @@ def test_the_article_file_has_no_coordinates():
 
 @pytest.mark.parametrize("name", ["An Nasiriyah", "Nasiriyah", "an-Nāşirīyah", "AN NASIRIYAH"])
 def test_nasiriyah_lands_in_iraq_without_a_hint(geocoder, name):
-    # GeoNames also has a Nasiriyah in Libya and one in Syria; Iraq's is the large city.
+    # GeoNames also has a Nasiriyah in Libya and one in Syria, and Iraq villages of that name; the
+    # city is many times larger than any of them
     match = geocoder.resolve(name)
     assert match.country_code == "IQ"
     assert distance_km((match.latitude, match.longitude), (31.0439, 46.2575)) < 25
+    assert "far smaller" in match.evidence and match.candidates  # the rivals are listed
 
 
 def test_a_country_hint_keeps_the_answer_in_that_country(geocoder):
@@ -67,14 +75,25 @@ def test_a_country_hint_keeps_the_answer_in_that_country(geocoder):
         assert geocoder.resolve("Baghdad", country=hint).country_code == "IQ"
     # A name known only elsewhere stays unresolved under a hint, and says where it was found.
     match = geocoder.resolve("Springfield", country="Iraq")
-    assert not match.resolved
-    assert any("(US," in candidate for candidate in match.candidates)
+    assert not match.resolved and match.reason == "only elsewhere"
+    assert any(candidate.country_code == "US" for candidate in match.candidates)
 
 
 def test_ambiguous_names_are_unresolved_with_their_candidates(geocoder):
     match = geocoder.resolve("Springfield")  # several US cities of similar size
-    assert not match.resolved and match.latitude is None
+    assert not match.resolved and match.latitude is None and match.reason == "ambiguous"
     assert len(match.candidates) >= 2
+
+
+def test_a_name_at_several_places_needs_a_hint_that_picks_one(geocoder):
+    # a dozen Iraqi villages are called Hamdan: unresolved, with the candidates and their distances
+    anywhere = geocoder.resolve("Hamdan", country="IQ")
+    assert not anywhere.resolved and anywhere.reason == "ambiguous" and len(anywhere.candidates) >= 2
+    province = geocoder.resolve("Hamdan", country="IQ", admin1="Ninawa")
+    assert not province.resolved and all(c.km is not None for c in province.candidates)
+    district = geocoder.resolve("Hamdan", country="IQ", admin1="Ninawa", admin2="Al-Hatra")
+    assert district.resolved and district.admin2_pcode == "IQG15Q04" and "district Al-Hatra" in district.evidence
+    assert district.candidates and all(c.km > 25 for c in district.candidates)  # the rivals, how far
 
 
 def test_unknown_and_empty_names_are_unresolved_never_zero_zero(geocoder):
@@ -102,6 +121,9 @@ def test_site_words_prefer_the_curated_supplement(geocoder):
     match = geocoder.resolve("Al-Asad military base", country="IQ")
     assert match.located_by == "supplement" and match.matched_name == "Ain al-Asad Air Base"
     assert "Wikipedia" in match.source
+    # without a site word, a town of that name is not an air base
+    balad = geocoder.resolve("Balad", country="IQ", admin1="Salah ad Din")
+    assert balad.resolved and balad.located_by == "gazetteer" and "Air Base" not in balad.matched_name
 
 
 def test_parts_of_a_qualified_name():
@@ -119,7 +141,7 @@ def test_it_is_a_geopy_geocoder(geocoder):
     assert isinstance(geocoder, OfflineGeocoder) and isinstance(geocoder, Geocoder)
     location = geocoder.geocode("Ramadi", country_codes="IQ")
     assert isinstance(location, Location)
-    assert location.raw["precision"] == "exact place"
+    assert location.raw["precision"] == "exact place" and location.raw["pcode"].startswith("IQG01")
     assert geocoder.geocode("Qqqzzzx") is None
     assert isinstance(geocoder.geocode("Ramadi", exactly_one=False), list)
     # works under geopy's rate limiter, with an injected clock: no real waiting
@@ -145,15 +167,108 @@ def test_distance_km():
     assert distance_km((0.0, 0.0), (0.0, 0.0)) == 0
 
 
-def test_a_province_hint_in_any_spelling_keeps_the_answer_in_that_province(geocoder):
-    for spelling in ("Nīnawá province", "Nineveh", "Ninawa"):
-        match = geocoder.resolve("Al-Hamdaniya", country="IQ", admin1=spelling)
-        assert match.admin1 == "Nīnawá province"
-    # a name known only in another province is listed, not guessed
+# hints ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("spelling", ["Nīnawá province", "Nineveh", "Ninawa", "Ninewa", "نينوى", "IQG15"])
+def test_a_province_hint_in_any_spelling_or_script_or_as_a_p_code(geocoder, spelling):
+    match = geocoder.resolve("Hamdan", country="IQ", admin1=spelling, admin2="Al-Hatra")
+    assert match.resolved and match.admin1 == "Nīnawá province" and match.admin1_pcode == "IQG15"
+
+
+def test_a_name_only_in_another_province_is_listed_not_guessed(geocoder):
     elsewhere = geocoder.resolve("Al-Hamdaniya", country="IQ", admin1="Basra")
-    assert not elsewhere.resolved and any("Nīnawá province" in c for c in elsewhere.candidates)
-    # a province the gazetteer does not know is no hint at all
-    assert geocoder.resolve("Ramadi", country="IQ", admin1="Atlantis province").resolved
+    assert not elsewhere.resolved and elsewhere.reason == "only elsewhere"
+    assert any(c.admin1 == "Nīnawá province" and c.km > 500 for c in elsewhere.candidates)
+    # the same said in the name itself
+    named = geocoder.resolve("Al-Hamdaniya, Basra", country="IQ")
+    assert not named.resolved and any(c.admin1 == "Nīnawá province" for c in named.candidates)
+
+
+def test_hints_that_do_not_exist_or_disagree_are_a_reason_not_an_error(geocoder):
+    province = geocoder.resolve("Ramadi", country="IQ", admin1="Atlantis province")
+    assert not province.resolved and province.reason == "unknown province" and "Atlantis" in province.evidence
+    assert geocoder.resolve("Ramadi", country="IQ", admin1="IQG99").reason == "unknown province"
+    assert geocoder.resolve("Ramadi", country="Atlantis").reason == "unknown country"
+    assert geocoder.resolve("Ramadi", country="IQ", admin1="Anbar", admin2="Basrah").reason == (
+        "district not in province"
+    )
+    # a district the gazetteer does not know is said, and not used
+    unknown = geocoder.resolve("Ramadi", country="IQ", admin1="Anbar", admin2="Qqqzzzx")
+    assert unknown.resolved and "not recognised" in unknown.evidence
+
+
+def test_the_province_gives_the_country(geocoder):
+    match = geocoder.resolve("Ramadi", admin1="Al Anbar")
+    assert match.resolved and match.country_code == "IQ" and "country IQ from the province" in match.evidence
+
+
+# admin areas and P-codes ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "precision", "pcode"),
+    [
+        ("Qaḑā’ al Fallūjah", GeoPrecision.DISTRICT, "IQG01Q01"),
+        ("قضاء الفلوجة", GeoPrecision.DISTRICT, "IQG01Q01"),
+        ("ناحية جرف الصخر", GeoPrecision.SUB_DISTRICT, "IQG07Q04N01"),
+        ("Jurf Al-Sakhar sub-district", GeoPrecision.SUB_DISTRICT, "IQG07Q04N01"),
+        ("محافظة البصرة", GeoPrecision.PROVINCE, "IQG02"),
+        ("Basra governorate", GeoPrecision.PROVINCE, "IQG02"),
+        ("IQG15Q03", GeoPrecision.DISTRICT, "IQG15Q03"),
+    ],
+)
+def test_admin_areas_answer_at_their_own_precision_with_their_p_code(geocoder, name, precision, pcode):
+    match = geocoder.resolve(name, country="IQ")
+    assert match.resolved and match.precision == precision and match.pcode == pcode
+
+
+def test_a_place_carries_its_admin_areas_and_p_codes(geocoder):
+    match = geocoder.resolve("Ramadi", country="IQ")
+    assert (match.admin1, match.admin1_pcode) == ("Al Anbār province", "IQG01")
+    assert (match.admin2, match.admin2_pcode) == ("Al-Ramadi", "IQG01Q03")
+    assert match.pcode.startswith("IQG01Q03N") and match.name_ar == "الرمادي"
+
+
+def test_destroyed_and_abandoned_places_are_flagged(geocoder):
+    match = geocoder.resolve("Sālim", country="IQ", admin1="Diyala", admin2="Kifri")
+    assert match.resolved and match.status == "destroyed" and "destroyed" in match.evidence
+
+
+# Arabic script -------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["الفلوجة", "الفلوجه", "الفَلُّوجَة", "مدينة الفلوجة", "الفلوجـــة"])
+def test_arabic_names_resolve_through_the_gazetteers_arabic_names(geocoder, name):
+    match = geocoder.resolve(name, country="IQ")
+    assert match.resolved and distance_km((match.latitude, match.longitude), FALLUJAH) < 10
+
+
+def test_arabic_neighbourhoods_and_villages(geocoder):
+    neighbourhood = geocoder.resolve("حي الحارثية", country="IQ", admin1="بغداد")
+    assert neighbourhood.matched_name == "Al Ḩārithīyah" and neighbourhood.admin2_pcode == "IQG08Q03"
+    # "village of Nasiriya" is never the city of Nasiriyah; two villages of that name in Sinjar district
+    village = geocoder.resolve("قرية الناصرية", country="IQ", admin1="نينوى", admin2="سنجار")
+    assert not village.resolved and village.reason == "ambiguous"
+    assert all(c.kind == "locality" and c.population < 50_000 for c in village.candidates)
+
+
+# precision before recall ---------------------------------------------------------------------
+def test_a_village_never_lands_on_a_city(geocoder):
+    match = geocoder.resolve("Baghdad village", country="IQ")
+    assert not match.resolved and match.reason == "not a village"
+
+
+@pytest.mark.parametrize("name", ["Al Madinah", "Hay Al Askari", "Al Jadida", "Al madenah Village", "الحي العسكري"])
+def test_generic_names_need_the_district(geocoder, name):
+    assert not geocoder.resolve(name, country="IQ").resolved
+    assert not geocoder.resolve(name, country="IQ", admin1="Basra").resolved
+
+
+def test_a_generic_name_inside_the_district_given_is_answered(geocoder):
+    match = geocoder.resolve("Al Madinah", country="IQ", admin1="Basra", admin2="Al-Midaina")
+    assert match.resolved and match.admin2_pcode == "IQG02Q04"
+
+
+def test_with_the_country_alone_only_notable_places_are_answered(geocoder):
+    # Bashshar village is in GeoNames once, near Mosul; a list's "Bashshar Village" may be another
+    match = geocoder.resolve("Bashshar Village", country="IQ")
+    assert not match.resolved and match.reason == "weak evidence"
+    assert geocoder.resolve("Bashshar Village", country="IQ", admin1="Ninawa", admin2="Al-Mosul").resolved
 
 
 @pytest.mark.parametrize(
@@ -166,12 +281,71 @@ def test_a_province_hint_in_any_spelling_keeps_the_answer_in_that_province(geoco
         ("Muqdadiya", (33.9783, 44.9369)),
     ],
 )
-def test_transliteration_variants_resolve_within_the_hinted_country(geocoder, spelling, truth):
+def test_transliteration_variants_of_towns_resolve_within_the_hinted_country(geocoder, spelling, truth):
     match = geocoder.resolve(spelling, country="IQ")
-    assert match.resolved and "spelling variant" in match.source
+    assert match.resolved
     assert distance_km((match.latitude, match.longitude), truth) < 25
 
 
-def test_variants_need_a_country_and_a_close_spelling(geocoder):
-    assert not geocoder.resolve("Nassiriya").resolved  # no hint: no guessing across the world
+def test_variants_need_a_country_and_a_close_spelling_with_the_same_ending(geocoder):
+    assert geocoder.resolve("Tikreet").resolved is False  # no hint: no guessing across the world
     assert not geocoder.resolve("Nisrsy", country="IQ").resolved  # same consonants, different name
+    # "Hamdan" is not "Al-Hamdaniya" ("of Hamdan"), however alike they look
+    for hints in ({}, {"admin1": "Ninawa"}):
+        match = geocoder.resolve("Hamdan", country="IQ", **hints)
+        assert "amdaniy" not in (match.matched_name or "")
+    # a short name is not matched by its spelling to a small place with only the country given
+    assert not geocoder.resolve("Bahar", country="IQ").resolved
+    assert not geocoder.resolve("Bahrah", country="IQ").resolved
+
+
+def test_the_answer_says_why(geocoder):
+    match = geocoder.resolve("Hīt town", country="IQ", admin1="Al Anbār province")
+    assert match.resolved and "inside the province Al-Anbar (IQG01) given" in match.evidence
+    refused = geocoder.resolve("Hamdan", country="IQ")
+    assert "places named 'Hamdan'" in refused.evidence
+
+
+# bad input -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "empty name"),
+        ("   ", "empty name"),
+        (None, "empty name"),
+        (math.nan, "empty name"),
+        ("Ramadi" * 2000, "name too long"),
+        ("Ram\x00adi", "control characters"),
+        ("Ramadi\x1b[31m", "control characters"),
+        ("Rаmadi", "mixed scripts"),  # a Cyrillic "а"
+        ("Fallujah الموصل", "mixed scripts"),  # two places
+        ("12345", "no letters"),
+        ("---", "no letters"),
+    ],
+)
+def test_bad_names_are_unresolved_with_the_reason(geocoder, name, reason):
+    match = geocoder.resolve(name, country="IQ", admin1="Anbar")
+    assert not match.resolved and match.reason == reason and match.evidence
+    assert match.latitude is None and match.longitude is None
+    assert len(match.query) <= 200
+
+
+@pytest.mark.parametrize(
+    "hints",
+    [
+        {"admin1": "x" * 10_000},
+        {"admin1": "Anbar\x00"},
+        {"admin2": "قضاء" * 3000},
+        {"country": "\x07"},
+        {"country": "Iraq", "admin1": "Basra", "admin2": "Sinjar"},
+    ],
+)
+def test_bad_hints_never_raise(geocoder, hints):
+    match = geocoder.resolve("Ramadi", **hints)
+    assert match.latitude is None or (match.latitude, match.longitude) != (0, 0)
+
+
+def test_a_name_in_both_scripts_is_answered_when_they_agree(geocoder):
+    match = geocoder.resolve("Fallujah الفلوجة", country="IQ")
+    assert match.resolved and "the Latin name agrees" in match.evidence
+    assert distance_km((match.latitude, match.longitude), FALLUJAH) < 10

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
+from conflictmap.geocode.compose import base_geocoder
 from conflictmap.geocode.overrides import (
     check_overrides,
-    offline_geocoder,
     override_places,
     read_overrides,
     save_overrides,
@@ -29,7 +29,7 @@ def test_an_override_wins_and_says_so(tmp_path, geocoder):
         ),
         path,
     )
-    pinned = offline_geocoder(path)
+    pinned = base_geocoder(path, geocoder.gazetteer)
     match = pinned.resolve("Ramadi", country="IQ")
     assert (match.latitude, match.longitude, match.located_by) == (33.5, 43.1, "override")
     assert match.precision == "within 25 km" and "our desk's point" in match.source

@@ -1,6 +1,7 @@
 """The join of events with places: nothing dropped, nothing at 0,0, how each was placed kept."""
 
 import pandas as pd
+import pytest
 
 from conflictmap.datasets import Shipped, load_events
 from conflictmap.geocode.placing import place_events
@@ -82,3 +83,33 @@ def test_shipped_data_loads_whole_and_sorted(loaded):
     assert loaded.events["date_start"].is_monotonic_increasing
     assert loaded.events["event_id"].is_unique
     assert (loaded.places["located_by"] == "unresolved").sum() == 0
+
+
+def test_rows_pass_their_province_and_district(geocoder):
+    events = _events(
+        [
+            {"event_id": "a", "place": "Hamdan", "country": "Iraq", "admin1": "Ninawa", "admin2": "Al-Hatra"},
+            {"event_id": "b", "place": "Hamdan", "country": "Iraq", "admin1": "Ninawa"},
+            {"event_id": "c", "place": "Al-Hamdaniya", "country": "Iraq", "admin1": "Basra"},
+        ]
+    )
+    placed = place_events(events, geocoder)
+    by_id = placed.events.set_index("event_id")
+    assert by_id.loc["a", "located_by"] == "gazetteer" and by_id.loc["b", "located_by"] == "unresolved"
+    assert by_id.loc["c", "located_by"] == "unresolved"
+    places = placed.places.set_index(["place", "admin2"], drop=False)
+    assert len(placed.places) == 3  # one row per name and hints
+    hatra = placed.places[placed.places["admin2"] == "Al-Hatra"].iloc[0]
+    assert hatra["pcode"].startswith("IQG15Q04") and "district Al-Hatra" in hatra["evidence"]
+    basra = placed.places[placed.places["place"] == "Al-Hamdaniya"].iloc[0]
+    assert basra["reason"] == "only elsewhere" and "Nīnawá province" in basra["candidates"]
+    assert places.index.is_unique
+
+
+@pytest.mark.parametrize("name", ["", "x" * 10_000, "Ram\x00adi", "Rаmadi", "12345"])
+def test_bad_names_are_a_row_outcome_never_an_error_never_zero_zero(geocoder, name):
+    events = _events([{"event_id": "a", "place": name or None, "country": "Iraq", "admin1": "Atlantis"}])
+    placed = place_events(events, geocoder)
+    event = placed.events.iloc[0]
+    assert event["located_by"] == "unresolved" and pd.isna(event["latitude"]) and pd.isna(event["longitude"])
+    assert placed.places.iloc[0]["reason"]
