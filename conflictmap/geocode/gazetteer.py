@@ -513,14 +513,18 @@ class _Builder:
         self.names: list[list[str]] = []
         self.ids: list[str] = []
 
-    def add(self, names: list[str], **values) -> int:
-        for column, items in self.columns.items():
-            value = values.get(column)
-            if value is None:
-                value = 0 if column == "population" else ""
-            items.append(sys.intern(value) if isinstance(value, str) and len(value) <= 12 else value)
-        self.names.append([n for n in dict.fromkeys(names) if n])
-        self.ids.append(values.get("source", ""))
+    def add(self, names: list[str], **values: object) -> int:
+        """One place: its names (all indexed) and its column values (text columns default to "")."""
+        columns = self.columns
+        for column in TEXT_COLUMNS:
+            value = values.get(column) or ""
+            assert isinstance(value, str)
+            columns[column].append(sys.intern(value) if len(value) <= 12 else value)  # pickled once each
+        columns["latitude"].append(values["latitude"])
+        columns["longitude"].append(values["longitude"])
+        columns["population"].append(values.get("population") or 0)
+        self.names.append([n for n in names if n])
+        self.ids.append(str(values.get("source", "")))
         return len(self.names) - 1
 
 

@@ -95,8 +95,8 @@ CITY_POPULATION = 50_000
 DOMINANT_POPULATION = 20_000
 #: A name borne by this many places in the country, or in the region, is common: finding it once in
 #: a province proves little.
-COMMON_IN_COUNTRY = 4
-COMMON_IN_REGION = 8
+COMMON_IN_COUNTRY = 6
+COMMON_IN_REGION = 12
 #: How alike spellings must be (`likeness`) to be one name: same script, across scripts.
 VARIANT_SCORE = 0.85
 CROSS_SCRIPT_SCORE = 0.75
