@@ -26,7 +26,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
@@ -185,7 +185,7 @@ class _Postings:
     array of values and one of offsets. Three flat objects to pickle; a key is found by bisection,
     so loading makes no dict of a million keys."""
 
-    def __init__(self, mapping: dict[str, Iterable[int]]) -> None:
+    def __init__(self, mapping: Mapping[str, Sequence[int]]) -> None:
         keys = sorted(mapping)
         values: list[int] = []
         offsets = [0]
@@ -600,11 +600,11 @@ def _read_areas(
             admin3_code=codes.get("admin3", ""),
             source=f"cod:{code}",
         )
-        keys = frozenset(name_key(n) for n in names if n) - {""}
+        area_keys = frozenset(name_key(n) for n in names if n) - {""}
         spellings = tuple(dict.fromkeys(n for n in names if n and not has_arabic(n)))
         parent = row["parent_pcode"]
-        bbox = tuple(float(row[c]) for c in ("min_lat", "min_lon", "max_lat", "max_lon"))
-        areas[code] = Area(code, level, row["name"], row["name_ar"], parent, "IQ", lat, lon, keys, spellings, bbox)
+        bbox = (float(row["min_lat"]), float(row["min_lon"]), float(row["max_lat"]), float(row["max_lon"]))
+        areas[code] = Area(code, level, row["name"], row["name_ar"], parent, "IQ", lat, lon, area_keys, spellings, bbox)
     return areas, labels
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Protocol
@@ -188,7 +189,13 @@ class PlaceMatch:
 
 
 def _answer(
-    query: str, place: Place, precision: str, located_by: str, evidence: str, rivals=(), source_note: str = ""
+    query: str,
+    place: Place,
+    precision: str,
+    located_by: str,
+    evidence: str,
+    rivals: Iterable[Place] = (),
+    source_note: str = "",
 ) -> PlaceMatch:
     pcode = place.pcode
     return PlaceMatch(
@@ -212,7 +219,9 @@ def _answer(
     )
 
 
-def _refusal(query: str, reason: str, evidence: str, country: str | None = None, candidates=()) -> PlaceMatch:
+def _refusal(
+    query: str, reason: str, evidence: str, country: str | None = None, candidates: Iterable[Candidate] = ()
+) -> PlaceMatch:
     return PlaceMatch(
         query=query, country_code=country, reason=reason, evidence=evidence, candidates=tuple(candidates)[:8]
     )
@@ -300,7 +309,14 @@ class OfflineGeocoder(Geocoder):
         return OfflineGeocoder(self.gazetteer, learned, self.overrides)
 
     # geopy's interface -------------------------------------------------------------
-    def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None):
+    def geocode(  # geopy's base is untyped
+        self,
+        query: object,
+        *,
+        exactly_one: bool = True,
+        timeout: float | None = None,
+        country_codes: str | list[str] | tuple[str, ...] | None = None,
+    ) -> Location | list[Location] | None:
         """geopy-style: a `Location` (or a list of one), or `None` when unresolved."""
         country = country_codes[0] if isinstance(country_codes, (list, tuple)) else country_codes
         match = self.resolve(str(query), country=country)
@@ -601,7 +617,7 @@ class OfflineGeocoder(Geocoder):
         keep = spread <= 1.5 * np.quantile(spread, 0.99)
         lats, lons = lats[keep], lons[keep]
 
-        def inside(values, direction: int):
+        def inside(values: np.ndarray, direction: int) -> np.ndarray:
             low, high = values.min(), values.max()
             first, second = low + (high - low) / 3, low + 2 * (high - low) / 3
             return {1: values >= second, -1: values <= first, 0: (first <= values) & (values <= second)}[direction]
@@ -640,6 +656,7 @@ class OfflineGeocoder(Geocoder):
 
 
 def _point(match: PlaceMatch) -> tuple[float, float]:
+    assert match.latitude is not None and match.longitude is not None
     return (match.latitude, match.longitude)
 
 
@@ -668,7 +685,9 @@ class _Outcome:
         self.final = False  # a refusal the other parts must not overrule (e.g. only elsewhere)
         self.rank = 0
 
-    def refuse(self, reason: str, evidence: str, candidates=(), final: bool = False, rank: int = 1) -> None:
+    def refuse(
+        self, reason: str, evidence: str, candidates: Iterable[Candidate] = (), final: bool = False, rank: int = 1
+    ) -> None:
         """Keep the strongest reason (the first part's, unless a later one found more)."""
         if rank > self.rank:
             self.reason, self.evidence, self.rank = reason, evidence, rank
@@ -711,7 +730,7 @@ class _Decision:
             if match is not None or self.outcome.final:
                 return match
         if elsewhere and not found:
-            where = self.gazetteer.countries.get(country)
+            where = self.gazetteer.countries.get(country or "")
             self.outcome.refuse(
                 "only elsewhere",
                 f"'{self.part}' is only known outside {where.name if where else country}",
@@ -727,7 +746,7 @@ class _Decision:
             return self._variant_cache
         arabic = has_arabic(self.part)
         scored: list[tuple[float, Place, bool]] = []
-        for key, place in self.gazetteer.lookup_variants(self.key, self.hints.country):
+        for key, place in self.gazetteer.lookup_variants(self.key, self.hints.country or ""):
             same_script = has_arabic(key) == arabic
             score = likeness(self.key, key)
             if score >= (VARIANT_SCORE if same_script else CROSS_SCRIPT_SCORE):
@@ -868,7 +887,7 @@ class _Decision:
             self.query, best, precision, "gazetteer", evidence, source_note="; matched as a spelling variant"
         )
 
-    def _ambiguous(self, clusters, outside, variant: bool) -> PlaceMatch | None:
+    def _ambiguous(self, clusters: list[list[Place]], outside: list[Place], variant: bool) -> PlaceMatch | None:
         """Several places: a town among villages is the one meant, so is the one the project's curated
         list names among places of no note; else the name stays unresolved."""
         every = clusters
@@ -925,7 +944,9 @@ class _Decision:
                 country.add(cell)
         return len(country), len(region)
 
-    def _accept(self, best: Place, cluster: list[Place], outside: list[Place], variant: bool, chosen: str = ""):
+    def _accept(
+        self, best: Place, cluster: list[Place], outside: list[Place], variant: bool, chosen: str = ""
+    ) -> PlaceMatch | None:
         """One place (or the one `chosen` among several, saying why): answer it if the evidence holds."""
         hints = self.hints
         level = "district" if hints.district else "province" if hints.province else "country" if hints.country else ""
@@ -984,7 +1005,16 @@ class _Decision:
             "; matched as a spelling variant" if variant else "",
         )
 
-    def _evidence(self, best, cluster, rivals, variant, level, chosen, notable) -> str:
+    def _evidence(
+        self,
+        best: Place,
+        cluster: list[Place],
+        rivals: list[Place],
+        variant: bool,
+        level: str,
+        chosen: str,
+        notable: bool,
+    ) -> str:
         kind = best.kind if best.kind != "city" else "town"
         size = f" of {best.population:,} people" if best.population else ""
         status = f" ({best.status})" if best.status else ""

@@ -44,7 +44,8 @@ def _points(frame: pd.DataFrame, column: str, precision: str, gazetteer: Gazette
         return []
     places = []
     grouped = rows.groupby([rows[column].astype(str), rows["country"].fillna("").astype(str)], sort=False)
-    for (name, country), group in grouped:
+    for (name_value, country_value), group in grouped:
+        name, country = str(name_value), str(country_value)
         code = gazetteer.country_code(country) or ""
         latitude, longitude = float(group["latitude"].median()), float(group["longitude"].median())
         if precision == "exact place":

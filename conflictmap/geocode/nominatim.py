@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
@@ -61,7 +62,7 @@ class OnlineFallback:
     """`resolve` tries `offline` first, then Nominatim (`nominatim`: a geopy geocoder)."""
 
     offline: Resolver
-    nominatim: object
+    nominatim: Any  # a geopy geocoder (geopy ships no types)
     min_delay_seconds: float = 1.0
     failures: list[str] = field(default_factory=list)
 

@@ -25,25 +25,38 @@ def read_overrides(path: Path = OVERRIDES) -> pd.DataFrame:
     return table.reindex(columns=COLUMNS, fill_value="")
 
 
+def _rows(table: pd.DataFrame) -> list[dict[str, str]]:
+    """The table's rows as text, every column of COLUMNS present ("" when missing or empty)."""
+    text = table.reindex(columns=COLUMNS).fillna("").astype(str)
+    return [{str(column): str(value) for column, value in row.items()} for row in text.to_dict("records")]
+
+
 def check_overrides(table: pd.DataFrame, gazetteer: Gazetteer) -> list[str]:
     """What is wrong with an edited table, one message per problem with its row (1 = first row)."""
     problems = []
-    for number, row in enumerate(table.fillna("").astype(str).itertuples(index=False), start=1):
-        if not row.place.strip():
-            problems.append(f"row {number}: the place name is empty")
-        if row.country.strip() and gazetteer.country_code(row.country) is None:
-            problems.append(f"row {number}: country '{row.country}' is not a country name or ISO code")
-        for name, limit in (("latitude", 90), ("longitude", 180)):
-            value = getattr(row, name).strip()
-            try:
-                number_value = float(value)
-            except ValueError:
-                problems.append(f"row {number}: {name} '{value}' is not a number")
-                continue
-            if not -limit <= number_value <= limit:
-                problems.append(f"row {number}: {name} {value} is out of range (-{limit} to {limit})")
-        if row.precision.strip() and row.precision.strip() not in set(GeoPrecision):
-            problems.append(f"row {number}: precision '{row.precision}' is not one of: {', '.join(GeoPrecision)}")
+    for number, row in enumerate(_rows(table), start=1):
+        problems += _row_problems(number, row, gazetteer)
+    return problems
+
+
+def _row_problems(number: int, row: dict[str, str], gazetteer: Gazetteer) -> list[str]:
+    problems = []
+    if not row["place"].strip():
+        problems.append(f"row {number}: the place name is empty")
+    if row["country"].strip() and gazetteer.country_code(row["country"]) is None:
+        problems.append(f"row {number}: country '{row['country']}' is not a country name or ISO code")
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        value = row[name].strip()
+        try:
+            number_value = float(value)
+        except ValueError:
+            problems.append(f"row {number}: {name} '{value}' is not a number")
+            continue
+        if not -limit <= number_value <= limit:
+            problems.append(f"row {number}: {name} {value} is out of range (-{limit} to {limit})")
+    precision = row["precision"].strip()
+    if precision and precision not in {str(level) for level in GeoPrecision}:
+        problems.append(f"row {number}: precision '{row['precision']}' is not one of: {', '.join(GeoPrecision)}")
     return problems
 
 
@@ -54,19 +67,20 @@ def save_overrides(table: pd.DataFrame, path: Path = OVERRIDES) -> None:
 def override_places(table: pd.DataFrame, gazetteer: Gazetteer) -> dict[tuple[str, str], Place]:
     """(name key, ISO-2 or "") -> the pinned place; rows `check_overrides` faults are skipped."""
     pinned = {}
-    for row in table.fillna("").astype(str).itertuples(index=False):
-        if check_overrides(pd.DataFrame([row._asdict()]), gazetteer):
+    for row in _rows(table):
+        if _row_problems(0, row, gazetteer):
             continue
-        code = gazetteer.country_code(row.country) or ""
-        pinned[(name_key(row.place), code)] = Place(
-            name=row.place.strip(),
-            latitude=float(row.latitude),
-            longitude=float(row.longitude),
+        code = gazetteer.country_code(row["country"]) or ""
+        note = row["note"].strip()
+        pinned[(name_key(row["place"]), code)] = Place(
+            name=row["place"].strip(),
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
             country_code=code,
             admin1=None,
             population=0,
             kind="override",
-            source="analyst's override" + (f": {row.note.strip()}" if row.note.strip() else ""),
-            precision=row.precision.strip() or "exact place",
+            source="analyst's override" + (f": {note}" if note else ""),
+            precision=row["precision"].strip() or "exact place",
         )
     return pinned

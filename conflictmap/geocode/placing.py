@@ -48,8 +48,8 @@ def _query(events: pd.DataFrame) -> pd.Series:
     return events["place_identified_as"].fillna(events["place"]).fillna("")
 
 
-def _text(value) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
+def _text(value: object) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
 def place_events(
@@ -79,9 +79,9 @@ def place_events(
             events.at[index, "longitude"] = match.longitude
             events.at[index, "geo_precision"] = match.precision
             events.at[index, "matched_name"] = match.matched_name
-            if pd.isna(events.at[index, "admin1"]) and match.admin1:
+            if not _text(events.at[index, "admin1"]) and match.admin1:
                 events.at[index, "admin1"] = match.admin1
-            if pd.isna(events.at[index, "admin2"]) and match.admin2:
+            if not _text(events.at[index, "admin2"]) and match.admin2:
                 events.at[index, "admin2"] = match.admin2
     return Placed(events=events, places=_places(events, keys, matches))
 
