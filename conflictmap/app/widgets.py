@@ -125,6 +125,39 @@ def event_table(events: pd.DataFrame, key: str, height: TableHeight = "auto") ->
     )
 
 
+#: How places tables are shown (`conflictmap.geocode.placing.PLACE_COLUMNS`): the analyst's words
+#: for each column, in reading order; a column not named here comes last, under its own name.
+PLACE_TABLE: dict[str, str | ColumnConfig] = {
+    "place": "Place (as the source names it)",
+    "identified_as": "Identified as",
+    "country": "Country",
+    "admin1": "Province",
+    "admin2": "District",
+    "events": "Events",
+    "matched_name": "Matched",
+    "matched_name_ar": "Matched (Arabic)",
+    "geo_precision": "Precision",
+    "located_by": "Located by",
+    "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
+    "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    "reason": "Why not placed",
+    "evidence": st.column_config.TextColumn("Evidence", width="large"),
+    "status": "Status",
+    "pcode": "P-code",
+    "admin1_pcode": "Province P-code",
+    "admin2_pcode": "District P-code",
+    "match_source": "Source of the coordinates",
+    "candidates": "Candidates (unresolved)",
+}
+
+
+def place_table(places: pd.DataFrame, key: str, height: TableHeight = "auto") -> None:
+    """Places as a table with readable headings, in reading order."""
+    order = [name for name in PLACE_TABLE if name in places.columns]
+    order += [name for name in places.columns if name not in PLACE_TABLE]
+    st.dataframe(places, hide_index=True, column_config=PLACE_TABLE, column_order=order, key=key, height=height)
+
+
 def show_load_problems(loaded: Loaded) -> None:
     """Files that could not be read, and rows set aside, stated plainly above the page."""
     for problem in loaded.problems:

@@ -8,22 +8,26 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conflictmap.app.pages import PAGES
 from tests.conftest import ROOT
 
-PAGES = [
-    "dashboard.py",
-    "pages/1_Timeline.py",
-    "pages/2_Events.py",
-    "pages/3_Places.py",
-    "pages/4_About.py",
-    "pages/5_Data.py",
-]
+ENTRY = "dashboard.py"  # the Map page, the app's entry file: every AppTest session starts there
+#: Every page's file, as `AppTest.switch_page` takes it, from the one list of pages.
+PAGE_PATHS = [page.path for page in PAGES]
+
+
+def open_page(path: str, timeout: float = 120) -> AppTest:
+    """A fresh app session on the page in `path` (not yet run)."""
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=timeout)
+    if path != ENTRY:
+        at.switch_page(path)
+    return at
 
 
 @pytest.fixture
 def app():
     """A fresh app session on the Map page (not yet run)."""
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    return open_page(ENTRY)
 
 
 def map_component(at: AppTest) -> dict:

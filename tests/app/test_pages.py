@@ -6,20 +6,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.filters import Filters, apply_filters
-from tests.app.conftest import PAGES, map_component, marker_data, shown
+from conflictmap.maps.assets import LOCAL_BASE
+from tests.app.conftest import PAGE_PATHS, map_component, marker_data, open_page, shown
 from tests.conftest import ROOT
 
 JUNE_2014 = (dt.date(2014, 6, 1), dt.date(2014, 6, 30))
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_an_exception(app, page):
-    if page != "dashboard.py":
-        app.switch_page(page)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    assert len(app.title) == 1
-    assert [s.key for s in app.slider if s.key.endswith(".dates")], "the shared date slider is missing"
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_page_runs_without_an_exception(path):
+    at = open_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.title) == 1
+    assert [s.key for s in at.slider if s.key.endswith(".dates")], "the shared date slider is missing"
 
 
 def test_the_map_shows_the_events_in_the_slider_window(app, loaded):
@@ -57,7 +57,7 @@ def test_the_map_loads_only_local_assets_and_keeps_its_base(app):
     app.run()
     first = map_component(app)
     links = first["js_links"] + first["css_links"]
-    assert links and all(link.startswith("../../app/static/node_modules/") for link in links)
+    assert links and all(link.startswith(LOCAL_BASE) for link in links)  # served by this app, none from a CDN
     app.slider(key="map.dates").set_value(JUNE_2014).run()
     second = map_component(app)
     # the base map is identical (so the browser keeps it mounted); only the events layer changed
@@ -133,6 +133,26 @@ def test_places_page_lists_how_each_place_was_located(app):
     assert set(geocoded["located_by"]) == {"learned", "gazetteer", "supplement"}
     assert len(with_coordinates) > 400 and list(overrides.columns)[:4] == ["place", "country", "latitude", "longitude"]
     assert any("Every place name in the data was located" in s.value for s in app.success)
+
+
+def test_places_page_shows_every_place_once_even_one_found_online(loaded):
+    from dataclasses import replace
+
+    from conflictmap.app.session import WORKING
+
+    places = loaded.places.copy()
+    online, lost = places.index[places["located_by"] != "source coordinates"][:2]
+    places.loc[online, "located_by"] = "online"  # as the Nominatim fallback labels its answers
+    places.loc[lost, ["located_by", "latitude", "longitude"]] = ["unresolved", None, None]
+    at = open_page("pages/3_Places.py")
+    at.session_state[WORKING] = replace(loaded, places=places)
+    at.run()
+    # read-only tables carry no key in AppTest: they come in the page's order, the editor last
+    unresolved, geocoded, with_coordinates, _overrides = (frame.value for frame in at.dataframe)
+    assert len(unresolved) + len(geocoded) + len(with_coordinates) == len(places)
+    assert unresolved["place"].tolist() == [places.at[lost, "place"]]
+    assert "online" in set(geocoded["located_by"]) and set(with_coordinates["located_by"]) == {"source coordinates"}
+    assert [m.value for m in at.metric] == [f"{len(places):,}", f"{len(geocoded):,}", "1"]
 
 
 def test_about_page_gives_the_ucdp_attribution(app):
@@ -245,14 +265,12 @@ def test_pages_run_on_a_working_set_and_a_stale_selected_event_is_dropped(loaded
     from conflictmap.app.session import MAP_VIEW, WORKING
     from conflictmap.sharelink import MapView
 
-    for page in PAGES:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for path in PAGE_PATHS:
+        at = open_page(path)
         at.session_state[WORKING] = _small_working_set(loaded)
         at.session_state[MAP_VIEW] = MapView(event="ucdp:114064")  # an event of the shipped data only
-        if page != "dashboard.py":
-            at.switch_page(page)
         at.run()
-        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.exception, (path, [e.value for e in at.exception])
 
 
 def test_text_from_links_and_files_cannot_inject_markdown():
