@@ -22,6 +22,7 @@ RANK = {
     "search": 1,
     "synthetic": 1,
     "exporting": 1,
+    "places": 1,
     "figures": 2,
     "sharelink": 2,
     "geocode": 2,
