@@ -4,10 +4,11 @@ geocode it, and add it to this session's working data set."""
 import streamlit as st
 
 from conflictmap.app import import_form, page, session, widgets
+from conflictmap.filters import apply_filters
 
 page.setup("Data")
 loaded = session.working_set()
-widgets.sidebar_filters(loaded, page="data")
+filters = widgets.sidebar_filters(loaded, page="data")
 
 st.title("Data")
 st.caption(
@@ -19,7 +20,7 @@ if session.has_working_set():
     if st.button("Go back to the shipped data only", key="data.back", icon=":material/undo:"):
         session.set_working(None)
         st.rerun()
-import_form.downloads(loaded)
+import_form.downloads(loaded, apply_filters(loaded.events, filters), filters)
 
 file = import_form.upload()
 if file is None:

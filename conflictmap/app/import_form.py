@@ -16,6 +16,7 @@ import streamlit as st
 from conflictmap.app import loading, session, widgets
 from conflictmap.datasets import Loaded
 from conflictmap.exporting import events_to_csv, events_to_geojson, table_to_csv
+from conflictmap.filters import Filters
 from conflictmap.places import unplaced_count, unresolved_of
 from conflictmap.readers.excel import sheet_names
 from conflictmap.readers.generic import FIELD_LABELS
@@ -54,27 +55,33 @@ class Upload:
         return f"data.swapped.{self.digest}"
 
 
-def downloads(loaded: Loaded) -> None:
-    """The data in view, as CSV and GeoJSON."""
-    label = f"Download the data you are looking at ({len(loaded.events):,} events)"
+def downloads(loaded: Loaded, shown: pd.DataFrame, filters: Filters) -> None:
+    """The events in view (the sidebar's filters) and the whole data set, each as CSV and GeoJSON."""
+    whole = "your working data set" if session.has_working_set() else "the shipped data"
+    label = f"Download events: the filtered view ({len(shown):,}) or {whole} ({len(loaded.events):,})"
     with st.expander(label, icon=":material/download:"):
-        cols = st.columns(2)
-        cols[0].download_button(
-            "Events as CSV",
-            events_to_csv(loaded.events),
-            file_name="conflictmap-events.csv",
-            mime="text/csv",
-            key="data.download.csv",
-            icon=":material/download:",
-        )
-        cols[1].download_button(
-            "Events as GeoJSON",
-            events_to_geojson(loaded.events),
-            file_name="conflictmap-events.geojson",
-            mime="application/geo+json",
-            key="data.download.geojson",
-            icon=":material/download:",
-        )
+        for events, title, name, key in (
+            (shown, f"The filtered view: {len(shown):,} events from {filters.start} to {filters.end}", "view", "view"),
+            (loaded.events, f"All of {whole}: {len(loaded.events):,} events", "all", "all"),
+        ):
+            st.markdown(f"**{title}**")
+            cols = st.columns(2)
+            cols[0].download_button(
+                "Events as CSV",
+                events_to_csv(events),
+                file_name=f"conflictmap-events-{name}.csv",
+                mime="text/csv",
+                key=f"data.download.{key}.csv",
+                icon=":material/download:",
+            )
+            cols[1].download_button(
+                "Events as GeoJSON",
+                events_to_geojson(events),
+                file_name=f"conflictmap-events-{name}.geojson",
+                mime="application/geo+json",
+                key=f"data.download.{key}.geojson",
+                icon=":material/download:",
+            )
 
 
 def upload() -> Upload | None:

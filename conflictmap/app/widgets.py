@@ -235,12 +235,31 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     return filters
 
 
+TILES_PROPOSED = "map.tiles_proposed"
+
+
 def map_options(view: MapView) -> tuple[bool, bool]:
     """The Map page's own sidebar switches, seeded from the link: online tiles, heatmap."""
-    for name, value in (("online_tiles", view.tiles), ("heatmap", view.heat)):
-        st.session_state.setdefault(name, value)
+    # A link may propose online tiles, never switch them on: opening it must not make the
+    # recipient's browser contact a tile server they did not choose (closed or watched networks).
+    if "online_tiles" not in st.session_state:
+        st.session_state["online_tiles"] = False
+        st.session_state[TILES_PROPOSED] = view.tiles
+    st.session_state.setdefault("heatmap", view.heat)
+
+    def accept_tiles() -> None:
+        st.session_state["online_tiles"] = True
+        st.session_state[TILES_PROPOSED] = False
+
     with st.sidebar:
         st.markdown("#### Map")
+        if st.session_state.get(TILES_PROPOSED) and not st.session_state["online_tiles"]:
+            st.info(
+                "The link you opened proposes online map tiles from openstreetmap.org. They stay off "
+                "until you turn them on: your browser would then contact that server.",
+                icon=":material/public:",
+            )
+            st.button("Turn on online tiles", key="map.accept_tiles", on_click=accept_tiles)
         online_tiles = st.toggle(
             "Online map tiles (OpenStreetMap)",
             key="online_tiles",
