@@ -15,4 +15,4 @@ RUN python -m conflictmap summary > /dev/null
 
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health')"
-ENTRYPOINT ["streamlit", "run", "dashboard.py", "--server.address=0.0.0.0", "--server.port=8501"]
+ENTRYPOINT ["python", "-m", "conflictmap.app.serve", "--server.address=0.0.0.0", "--server.port=8501"]
