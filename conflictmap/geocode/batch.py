@@ -10,6 +10,7 @@ import pandas as pd
 
 from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.geocoder import PlaceMatch, Resolver
+from conflictmap.geocode.placing import context_points, decide_by_context
 
 ADDED = [
     "latitude",
@@ -79,6 +80,11 @@ def geocode_file(
         )
         if report is not None and (number % 500 == 0 or number == len(distinct)):
             report(number, len(distinct))
+    # an ambiguous name the file's other places decide, as when the file is added on the Data page
+    placed = context_points(
+        [key[0] for key in distinct], [answers[key] for key in distinct], [(None, None)] * len(distinct)
+    )
+    answers.update(decide_by_context(answers, placed))
     matches = [answers[key] for key in keys]
     out = rows.copy()
     out["latitude"] = [m.latitude for m in matches]

@@ -35,7 +35,7 @@ import numpy as np
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from conflictmap.geocode.gazetteer import PCODE, Area, Gazetteer, Place, distance_km
+from conflictmap.geocode.gazetteer import KIND_PRECISION, PCODE, Area, Gazetteer, Place, distance_km
 from conflictmap.geocode.learned import LearnedPlaces
 from conflictmap.geocode.normalise import (
     has_arabic,
@@ -48,7 +48,7 @@ from conflictmap.geocode.normalise import (
 )
 from conflictmap.schema import GeoPrecision
 
-__all__ = ["Candidate", "OfflineGeocoder", "PlaceMatch", "Resolver", "distance_km"]
+__all__ = ["Candidate", "OfflineGeocoder", "PlaceMatch", "Resolver", "choose_by_context", "distance_km"]
 
 EXACT, NEAR, ADMIN2, ADMIN3, ADMIN1, REGION, COUNTRY = (
     GeoPrecision.EXACT.value,
@@ -219,11 +219,19 @@ def _answer(
     )
 
 
+#: At most this many candidates are listed (an ambiguous name with more is never decided by context).
+MAX_CANDIDATES = 20
+
+
 def _refusal(
     query: str, reason: str, evidence: str, country: str | None = None, candidates: Iterable[Candidate] = ()
 ) -> PlaceMatch:
     return PlaceMatch(
-        query=query, country_code=country, reason=reason, evidence=evidence, candidates=tuple(candidates)[:8]
+        query=query,
+        country_code=country,
+        reason=reason,
+        evidence=evidence,
+        candidates=tuple(candidates)[:MAX_CANDIDATES],
     )
 
 
@@ -655,6 +663,69 @@ class OfflineGeocoder(Geocoder):
         )
 
 
+#: How near the data set's other places must be to a candidate to count for it, and how many must.
+CONTEXT_KM = 25.0
+CONTEXT_PLACES = 2
+
+
+def choose_by_context(match: PlaceMatch, others: np.ndarray) -> PlaceMatch:
+    """An ambiguous name decided by the data set's other places: the one candidate with at least
+    CONTEXT_PLACES of them within CONTEXT_KM, when no other candidate has any. `others` is an
+    (n, 2) array of the latitudes and longitudes of the data set's other placed names (distinct
+    places, the name itself left out). Any other match is returned as it is.
+
+    >>> far = Candidate("Hamdan", 35.95, 42.32, "IQ", "locality")
+    >>> near = Candidate("Hamdan", 34.13, 44.86, "IQ", "locality")
+    >>> ambiguous = PlaceMatch("Hamdan", reason="ambiguous", candidates=(far, near))
+    >>> chosen = choose_by_context(ambiguous, np.array([[34.10, 44.80], [34.20, 44.95], [30.5, 47.8]]))
+    >>> (chosen.latitude, chosen.longitude, chosen.precision)
+    (34.13, 44.86, 'exact place')
+    """
+    if match.resolved or match.reason != "ambiguous" or not len(others):
+        return match
+    if not 2 <= len(match.candidates) < MAX_CANDIDATES:  # a list cut short may lack the place meant
+        return match
+    lat = np.radians(others[:, 0])
+    lon = np.radians(others[:, 1])
+    support = []
+    for candidate in match.candidates:
+        clat, clon = np.radians(candidate.latitude), np.radians(candidate.longitude)
+        h = np.sin((lat - clat) / 2) ** 2 + np.cos(clat) * np.cos(lat) * np.sin((lon - clon) / 2) ** 2
+        support.append(int((2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= CONTEXT_KM).sum()))
+    backed = [i for i, count in enumerate(support) if count]
+    if len(backed) != 1 or support[backed[0]] < CONTEXT_PLACES:
+        return match
+    chosen = match.candidates[backed[0]]
+    rivals = tuple(
+        replace(c, km=round(distance_km((c.latitude, c.longitude), (chosen.latitude, chosen.longitude)), 1))
+        for c in match.candidates
+        if c is not chosen
+    )
+    pcode = chosen.pcode
+    return replace(
+        match,
+        latitude=chosen.latitude,
+        longitude=chosen.longitude,
+        precision=KIND_PRECISION.get(chosen.kind, EXACT),
+        located_by="gazetteer",
+        matched_name=chosen.name,
+        admin1=chosen.admin1 or None,
+        country_code=chosen.country_code,
+        source=f"{chosen.name}: of {len(match.candidates)} places of that name, the one the data set's others point to",
+        candidates=rivals,
+        admin1_pcode=pcode[:5] if pcode else "",
+        admin2=chosen.admin2,
+        admin2_pcode=pcode[:8] if len(pcode) >= 8 else "",
+        pcode=pcode,
+        status=chosen.status,
+        evidence=(
+            f"{match.evidence}; the data set's other places pick one: {support[backed[0]]} of them lie within "
+            f"{CONTEXT_KM:.0f} km of {chosen.name}, none near the other {len(rivals)}"
+        ),
+        reason="",
+    )
+
+
 def _point(match: PlaceMatch) -> tuple[float, float]:
     assert match.latitude is not None and match.longitude is not None
     return (match.latitude, match.longitude)
@@ -925,7 +996,7 @@ class _Decision:
         self.outcome.refuse(
             "ambiguous",
             f"{len(every)} places {word} '{self.part}'{where}; no hint picks one",
-            [_candidate(p, origin) for p in reps[:8]],
+            [_candidate(p, origin) for p in reps[:MAX_CANDIDATES]],
             rank=4,
         )
         return None

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from conflictmap.geocode.geocoder import PlaceMatch, Resolver
+from conflictmap.geocode.geocoder import PlaceMatch, Resolver, choose_by_context
+from conflictmap.schema import GeoPrecision
 
 #: Columns of the places table, one row per distinct place name and hints in the data.
 PLACE_COLUMNS = [
@@ -36,6 +38,8 @@ PLACE_COLUMNS = [
     "candidates",
 ]
 HINTS = ["country", "admin1", "admin2"]
+#: Answers this precise count as the data set's places, for deciding its ambiguous names.
+FINE = frozenset({GeoPrecision.EXACT.value, GeoPrecision.NEAR.value})
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,11 @@ def place_events(
         )
         if progress is not None and (number % 50 == 0 or number == len(distinct)):
             progress(number, len(distinct))
+    datasets = events["dataset"].astype("string").fillna("")
+    decided = _by_context(events, keys, datasets, needs, matches)
     for index in keys.index[needs.to_numpy()]:
-        match = matches[tuple(keys.loc[index])]
+        key = tuple(keys.loc[index])
+        match = decided.get((datasets.at[index], *key)) or matches[key]
         events.at[index, "located_by"] = match.located_by
         if match.resolved:
             events.at[index, "latitude"] = match.latitude
@@ -83,13 +90,82 @@ def place_events(
                 events.at[index, "admin1"] = match.admin1
             if not _text(events.at[index, "admin2"]) and match.admin2:
                 events.at[index, "admin2"] = match.admin2
-    return Placed(events=events, places=_places(events, keys, matches))
+    return Placed(events=events, places=_places(events, keys, matches, decided, datasets))
 
 
-def _places(events: pd.DataFrame, keys: pd.DataFrame, matches: dict) -> pd.DataFrame:
+def context_points(
+    names: list[str],
+    matches: list[PlaceMatch | None],
+    points: list[tuple[float | None, float | None]] | None = None,
+) -> dict[str, set[tuple[float, float]]]:
+    """name -> the points placed for it: its finely placed answers (`matches`), or, where there is no
+    match (None), the data's own coordinates (`points`)."""
+    points = points if points is not None else [(None, None)] * len(names)
+    out: dict[str, set[tuple[float, float]]] = {}
+    for name, match, point in zip(names, matches, points, strict=True):
+        if match is not None and not (match.resolved and match.precision in FINE):
+            continue
+        where = (match.latitude, match.longitude) if match is not None else point
+        if where[0] is None or where[1] is None:
+            continue
+        out.setdefault(name, set()).add((round(float(where[0]), 3), round(float(where[1]), 3)))
+    return out
+
+
+def decide_by_context(
+    matches: dict[tuple, PlaceMatch], placed: dict[str, set[tuple[float, float]]]
+) -> dict[tuple, PlaceMatch]:
+    """The ambiguous answers among `matches` (keyed by tuples whose first item is the name) that the
+    other names' places decide (`choose_by_context`), by key."""
+    decided = {}
+    for key, match in matches.items():
+        if match.resolved or match.reason != "ambiguous":
+            continue
+        others = {point for name, points in placed.items() if name != key[0] for point in points}
+        chosen = choose_by_context(match, np.array(sorted(others), dtype=float).reshape(-1, 2))
+        if chosen.resolved:
+            decided[key] = chosen
+    return decided
+
+
+def _by_context(
+    events: pd.DataFrame, keys: pd.DataFrame, datasets: pd.Series, needs: pd.Series, matches: dict
+) -> dict[tuple, PlaceMatch]:
+    """(data set, name, hints) -> the answer the data set's other places give an ambiguous name."""
+    if not any(m.reason == "ambiguous" for m in matches.values()):
+        return {}
+    decided: dict[tuple, PlaceMatch] = {}
+    for dataset in datasets.unique():
+        mine = datasets == dataset
+        rows = keys[mine]
+        found = [
+            matches.get(tuple(row)) if need else None
+            for row, need in zip(rows.itertuples(index=False, name=None), needs[mine], strict=True)
+        ]
+        placed = context_points(
+            rows["query"].tolist(),
+            found,
+            list(zip(events.loc[mine, "latitude"], events.loc[mine, "longitude"], strict=True)),
+        )
+        asked = {
+            tuple(row): matches[tuple(row)]
+            for row in rows[needs[mine]].drop_duplicates().itertuples(index=False, name=None)
+        }
+        for key, match in decide_by_context(asked, placed).items():
+            decided[(dataset, *key)] = match
+    return decided
+
+
+def _places(
+    events: pd.DataFrame, keys: pd.DataFrame, matches: dict, decided: dict, datasets: pd.Series
+) -> pd.DataFrame:
     """One row per place name and hints, with how it was placed and why."""
     asked = ["asked_query", "asked_country", "asked_admin1", "asked_admin2"]
-    frame = events.assign(_n=1, **{name: keys[column] for name, column in zip(asked, keys.columns, strict=True)})
+    frame = events.assign(
+        _n=1,
+        asked_dataset=datasets,
+        **{name: keys[column] for name, column in zip(asked, keys.columns, strict=True)},
+    )
     group_keys = ["place", "place_identified_as", *asked]
     places = (
         frame.groupby(group_keys, dropna=False, sort=False)
@@ -103,13 +179,15 @@ def _places(events: pd.DataFrame, keys: pd.DataFrame, matches: dict) -> pd.DataF
             geo_precision=("geo_precision", "first"),
             located_by=("located_by", "first"),
             matched_name=("matched_name", "first"),
+            asked_dataset=("asked_dataset", "first"),
         )
         .reset_index()
         .rename(columns={"place_identified_as": "identified_as"})
     )
     described = []
     for row in places.itertuples(index=False):
-        match = matches.get(tuple(_text(getattr(row, name)) for name in asked))
+        key = tuple(_text(getattr(row, name)) for name in asked)
+        match = decided.get((_text(row.asked_dataset), *key)) or matches.get(key)
         if match is None:  # the data set's own coordinates
             described.append(("", "", "", "", "", "", "", "the data set's own coordinates", ""))
             continue

@@ -113,3 +113,32 @@ def test_bad_names_are_a_row_outcome_never_an_error_never_zero_zero(geocoder, na
     event = placed.events.iloc[0]
     assert event["located_by"] == "unresolved" and pd.isna(event["latitude"]) and pd.isna(event["longitude"])
     assert placed.places.iloc[0]["reason"]
+
+
+def test_the_data_sets_other_places_decide_an_ambiguous_name(geocoder):
+    def located(event_id, place, latitude, longitude):
+        return {
+            "event_id": event_id,
+            "place": place,
+            "country": "Iraq",
+            "latitude": latitude,
+            "longitude": longitude,
+            "geo_precision": "exact place",
+            "located_by": "source coordinates",
+            "dataset": "team",
+        }
+
+    near_khalis = [located("s1", "Farm A", 34.10, 44.85), located("s2", "Farm B", 34.18, 44.90)]
+    asked = {"event_id": "h", "place": "Hamdan", "country": "Iraq", "dataset": "team"}
+    alone = place_events(_events([asked]), geocoder).events.iloc[0]
+    assert alone["located_by"] == "unresolved"  # a dozen Hamdans in Iraq
+    placed = place_events(_events([*near_khalis, asked]), geocoder)
+    event = placed.events.set_index("event_id").loc["h"]
+    assert event["located_by"] == "gazetteer" and event["admin2"] == "Al-Khalis"
+    row = placed.places[placed.places["place"] == "Hamdan"].iloc[0]
+    assert "the data set's other places pick one" in row["evidence"] and row["candidates"]
+    # another data set's places are no context
+    elsewhere = [{**e, "dataset": "other"} for e in near_khalis]
+    assert place_events(_events([*elsewhere, asked]), geocoder).events.set_index("event_id").loc["h", "located_by"] == (
+        "unresolved"
+    )
