@@ -53,14 +53,14 @@ def measure_map(count: int, naive: bool) -> dict:
     import folium
 
     from conflictmap.filters import window
-    from conflictmap.maps.assets import LOCAL_BASE, MapAssets
+    from conflictmap.maps.assets import MapAssets
     from conflictmap.maps.basemap import base_map, type_colors
     from conflictmap.maps.layers import events_layer
     from conflictmap.synthetic import synthetic_events
 
     events = synthetic_events(count)
     events["geo_precision"] = events["geo_precision"].astype("string")
-    assets = MapAssets(local=True, base=LOCAL_BASE)
+    assets = MapAssets()
     colors = type_colors(list(events["event_type"].cat.categories))
     last = events["date_start"].iloc[-1]
     steps: dict[str, list[float]] = {"filter_ms": [], "layer_ms": [], "render_ms": [], "python_ms": []}

@@ -62,7 +62,7 @@ def test_the_app_under_a_path_prefix_draws_its_map_offline(start_server, open_ap
     app.goto("/")
     app.wait_for_map()
     assert app.page.url.startswith(prefixed.url)
-    asset_requests = [url for url in app.requests if "/app/static/node_modules/leaflet/" in url]
+    asset_requests = [url for url in app.requests if "/app/static/vendor/leaflet@" in url]
     assert asset_requests and all(url.startswith(prefixed.url + "/app/static/") for url in asset_requests)
     app.assert_only_local_requests()
 

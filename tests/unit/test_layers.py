@@ -22,7 +22,7 @@ from conflictmap.maps.layers import (
 )
 from conflictmap.synthetic import synthetic_events
 
-LOCAL = MapAssets(local=True, base=LOCAL_BASE)
+LOCAL = MapAssets()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from folium.plugins import MarkerCluster
 
-from conflictmap.maps.assets import CDN_BASE, LOCAL_BASE, PACKAGES, MapAssets, find_assets
+from conflictmap.maps.assets import LOCAL_BASE, PACKAGES, MapAssets, missing_files
 from conflictmap.maps.basemap import PALETTE, base_map, bounds_of, type_colors
 from conflictmap.maps.layers import events_layer, marker_rows
 from conflictmap.schema import conform
 
-LOCAL = MapAssets(local=True, base=LOCAL_BASE)
+LOCAL = MapAssets()
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -119,19 +119,8 @@ def test_packages_match_the_npm_manifest():
     assert manifest["dependencies"] == PACKAGES
 
 
-def test_assets_fall_back_to_the_cdn_when_not_installed(tmp_path):
-    assets = find_assets(tmp_path)
-    assert not assets.local
-    assert assets.url("leaflet_js") == f"{CDN_BASE}leaflet@{PACKAGES['leaflet']}/dist/leaflet.js"
-    html = _render(_events(), assets)
-    assert all(link.startswith(CDN_BASE) for link in re.findall(r'(?:src|href)="([^"]+)"', html))
-
-
-def test_installed_assets_are_found():
-    from tests.conftest import ROOT
-
-    assets = find_assets(ROOT / "static")
-    assert assets.local, "run scripts/install.sh: the map assets are missing"
+def test_every_map_file_is_in_the_repository():
+    assert missing_files() == [], "the vendored map files are incomplete: run scripts/vendor_assets.py"
 
 
 @pytest.mark.parametrize(
