@@ -1,8 +1,9 @@
 """The view's state as URL query parameters, so a link reopens the same view.
 
 Filters, on every page: `start`, `end` (YYYY-MM-DD), and repeatable `type`, `actor`, `admin1`.
-The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>`; Streamlit's own
-`embed=true` shows the map alone.
+The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>`, and time playback's
+`play_at`, `play_window`, `play_mode`, `play_step` and `play_speed`; Streamlit's own `embed=true` shows
+the map alone.
 A link is input like any other: a bad value is dropped with a warning naming the parameter and
 the value, and the rest of the link still applies.
 """
@@ -27,7 +28,9 @@ MAX_WARNINGS = 5
 MAX_LINK_LENGTH = 8_000
 #: The filters' parameters (every page) and the Map page's own; `embed` is Streamlit's.
 FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
-MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event")
+#: Time playback's parameters (any of them turns playback on), part of the Map page's.
+PLAYBACK_PARAMETERS = ("play_at", "play_window", "play_mode", "play_step", "play_speed")
+MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event", *PLAYBACK_PARAMETERS)
 STREAMLIT_PARAMETERS = ("embed",)
 LIST_PARAMETERS = {"type": "event_types", "actor": "actors", "admin1": "admin1"}
 
@@ -123,6 +126,29 @@ def params_from_filters(filters: Filters) -> dict[str, str | list[str]]:
     return params
 
 
+PLAY_MODES = ("moving", "cumulative")
+PLAY_STEPS = ("day", "week", "month")
+#: Window lengths in days (one day to ten years) and speeds in steps per second a link may ask for.
+PLAY_WINDOW_RANGE = (1, 3660)
+PLAY_SPEED_RANGE = (0.25, 60.0)
+
+
+@dataclass(frozen=True)
+class Playback:
+    """Time playback on the Map page: where it stands and how it moves.
+
+    The period on screen is `window` days from `at` ("moving"), or from the data's first day to
+    the end of that window ("cumulative"); `at` None means no position yet (the whole data).
+    Each step moves `at` by a day, a week or a calendar month, `speed` steps a second.
+    """
+
+    at: dt.date | None = None
+    window: int = 30
+    mode: str = "moving"  # one of PLAY_MODES
+    step: str = "week"  # one of PLAY_STEPS
+    speed: float = 4.0
+
+
 @dataclass(frozen=True)
 class MapView:
     """The Map page's own state: where the map looks, its layers, the selected event, embedding."""
@@ -134,6 +160,7 @@ class MapView:
     heat: bool = False  # heatmap of counted cells
     event: str | None = None  # a selected event id
     embed: bool = False  # the map and its legend alone (Streamlit's own `embed=true` parameter)
+    playback: Playback | None = None  # time playback, when on
 
 
 ZOOM_RANGE = (2, 18)
@@ -171,10 +198,87 @@ def _flag(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -
     return False
 
 
+def _choice(params: Mapping[str, Sequence[str]], name: str, allowed: Sequence[str], warnings: list[str]) -> str | None:
+    values = params.get(name) or []
+    if not values:
+        return None
+    if values[-1] not in allowed:
+        warnings.append(f"Link parameter '{name}': '{_shown(values[-1])}' is not {' or '.join(allowed)}; ignored.")
+        return None
+    return values[-1]
+
+
+def playback_from_params(params: Mapping[str, Sequence[str]], warnings: list[str]) -> Playback | None:
+    """Playback as a link asks for it, None when the link names none of PLAYBACK_PARAMETERS.
+
+    A bad value is ignored with a warning and its default kept: `play_window=0` or `=36500`
+    (100 years), `play_speed=-1` or `=1e9`. Whether `play_at` lies in the data is checked
+    against the data by `playback_within`.
+    """
+    if not any(params.get(name) for name in PLAYBACK_PARAMETERS):
+        return None
+    playback = Playback()
+    at_values = params.get("play_at") or []
+    if at_values:
+        try:
+            playback = replace(playback, at=dt.date.fromisoformat(at_values[-1][:MAX_VALUE_LENGTH]))
+        except ValueError:
+            warnings.append(f"Link parameter 'play_at': '{_shown(at_values[-1])}' is not a date (YYYY-MM-DD); ignored.")
+    window = _number(params, "play_window", *PLAY_WINDOW_RANGE, warnings)
+    if window is not None and window != int(window):
+        warnings.append(
+            f"Link parameter 'play_window': '{_shown(params['play_window'][-1])}' is not a whole number of days; "
+            "ignored."
+        )
+        window = None
+    speed = _number(params, "play_speed", *PLAY_SPEED_RANGE, warnings)
+    mode = _choice(params, "play_mode", PLAY_MODES, warnings)
+    step = _choice(params, "play_step", PLAY_STEPS, warnings)
+    return replace(
+        playback,
+        window=int(window) if window is not None else playback.window,
+        speed=speed if speed is not None else playback.speed,
+        mode=mode or playback.mode,
+        step=step or playback.step,
+    )
+
+
+def playback_within(playback: Playback | None, bounds: tuple[dt.date, dt.date]) -> tuple[Playback | None, list[str]]:
+    """`playback` with a position outside the data's dates (`bounds`) dropped, with a warning."""
+    if playback is None or playback.at is None or bounds[0] <= playback.at <= bounds[1]:
+        return playback, []
+    warning = (
+        f"Link parameter 'play_at': {playback.at} is outside the data ({bounds[0]} to {bounds[1]}); "
+        "playback starts at the sidebar's dates."
+    )
+    return replace(playback, at=None), [warning]
+
+
+def params_from_playback(playback: Playback | None) -> dict[str, str]:
+    """Query parameters for playback: always `play_at` (or `play_window`, so that the link turns
+    playback on), the rest when not the default."""
+    if playback is None:
+        return {}
+    default = Playback()
+    params: dict[str, str] = {}
+    if playback.at is not None:
+        params["play_at"] = playback.at.isoformat()
+    if playback.window != default.window or not params:
+        params["play_window"] = str(playback.window)
+    if playback.mode != default.mode:
+        params["play_mode"] = playback.mode
+    if playback.step != default.step:
+        params["play_step"] = playback.step
+    if playback.speed != default.speed:
+        params["play_speed"] = f"{playback.speed:g}"
+    return params
+
+
 def map_view_from_params(
     params: Mapping[str, Sequence[str]], known_events: Callable[[str], bool]
 ) -> tuple[MapView, list[str]]:
-    """Read the Map page's parameters `lat`, `lon`, `zoom`, `tiles`, `heat` and `event`.
+    """Read the Map page's parameters `lat`, `lon`, `zoom`, `tiles`, `heat` and `event`, and
+    playback's (`playback_from_params`).
 
     (`embed=true` is Streamlit's own parameter: Streamlit keeps it and the UI reads it from
     `st.context.is_embedded`.)
@@ -208,6 +312,7 @@ def map_view_from_params(
         tiles=tiles,
         heat=_flag(params, "heat", warnings),
         event=event,
+        playback=playback_from_params(params, warnings),
     )
     return view, warnings
 
@@ -225,4 +330,5 @@ def params_from_map_view(view: MapView) -> dict[str, str]:
         params["heat"] = "true"
     if view.event:
         params["event"] = view.event
+    params.update(params_from_playback(view.playback))
     return params
