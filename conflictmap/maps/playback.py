@@ -1,0 +1,886 @@
+"""Time playback of the current filters, run in the browser: no Streamlit rerun per frame.
+
+The events layer (`playback_layer`, passed to `st_folium(feature_group_to_add=...)` like
+`conflictmap.maps.layers.events_layer`, so the base map stays identical and keeps its zoom and
+position) carries everything playback needs, sent once per rerun:
+
+- markers and points: per located event its coordinates (int32, 1e-5 degrees) and style (int8),
+  as `layers.point_arrays` sends them, plus its first day and its length in days as compact
+  base64 arrays (uint16 offsets from the data's first day when they fit, else int32; an event
+  without an end date lasts one day). Each frame draws the events whose days overlap the period
+  on one canvas (binary search on the sorted first days, then a scan): unclustered dots, as
+  clusters would re-form on every frame. Markers mode keeps its popups: a click opens the event's.
+- cells: the cells of the whole playback (`layers.cells`) and, per time bin (day, week or
+  calendar month, the finest whose entries fit ENTRY_LIMIT), the events starting in each cell as
+  a sparse bin -> (cell, count) table (CSR: offsets per bin), plus the few events that span bins.
+  A frame sums the bins its period covers (edge bins in proportion to the days covered) and
+  redraws the circles, area by count, against a fixed reference (the largest count any cell
+  reaches in one window), so sizes compare across frames.
+- a histogram of events by first day (about 160 bars) for the control, the window marked on it.
+
+With no position yet (the standalone export, until play is pressed) every event is on screen as
+the usual clustered markers (with popups in markers mode), as `layers.EventMarkers` draws them.
+
+The control (a Leaflet control the layer adds and removes with itself) shows the period large,
+play/pause and step buttons and the histogram (a click there seeks); focused, space plays or
+pauses and the arrow keys step (Home/End: first/last position). Options come from the sidebar
+and are in the layer's script; the layer keeps its position and play state in the map's window
+(`window.conflictmapPlaybackMemory`) when streamlit-folium replaces it on a rerun, unless the app asks
+for a new position (a higher `seek` number: the sidebar's dates were moved, a link, playback
+switched on).
+
+How a pause reaches the sidebar: streamlit-folium's frontend sends back, 250 ms after a map
+event (click, `moveend`, ...), the fields of `window.__GLOBAL_DATA__` named in
+`returned_objects`, and only when they changed. One of them, `selected_tags`, is written only
+by folium's TagFilterButton plugin, which this app does not use, and is passed through as is.
+On pause (or a step while paused) the layer writes `["playback", start, end, at]` (ISO days)
+there and fires `moveend` on the map; the app lists `selected_tags` in `returned_objects`
+(always: that list is read once, when the map mounts) and reads it with `paused`, in
+st_folium's `on_change` callback, which may still set the date slider's state. Calling
+`Streamlit.setComponentValue` ourselves would send a value without the map's centre and zoom
+and leave the frontend's copy of the last value stale. The standalone export has no Streamlit:
+there the layer only plays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from conflictmap.maps.basemap import PALETTE
+from conflictmap.maps.layers import (
+    _CLUSTER_JS,
+    _POPUP_JS,
+    MARKER_LIMIT,
+    POINT_LIMIT,
+    Layer,
+    Plan,
+    _b64,
+    _cell_keys,
+    _located,
+    cell_size_for,
+    cells,
+    marker_rows,
+    plan,
+    point_arrays,
+    script_json,
+)
+from conflictmap.schema import LayerMode
+from conflictmap.sharelink import Playback
+
+EPOCH = dt.date(1970, 1, 1)
+#: Bars of the control's histogram (at most; a bar is a whole number of days).
+HISTOGRAM_BARS = 160
+#: At most this many (bin, cell) entries are sent for cells mode: about 4 bytes each.
+ENTRY_LIMIT = 200_000
+BIN_UNITS = ("day", "week", "month")
+#: The tag a paused layer writes first in `selected_tags`.
+TAG = "playback"
+#: The speeds (steps per second) and windows (days) the sidebar offers.
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+WINDOWS = (1, 7, 14, 30, 91, 182, 365)
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01: 2024-01-01 -> 19723."""
+    return (day - EPOCH).days
+
+
+def from_day_number(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(number))
+
+
+def event_days(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's first and last day as day numbers (int64); no end date, or one before the
+    start, means a one-day event."""
+    start = events["date_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    end_dates = events["date_end"].to_numpy(dtype="datetime64[D]")
+    end = np.where(np.isnat(end_dates), start, end_dates.astype(np.int64))
+    return start, np.maximum(start, end)
+
+
+def period(playback: Playback, domain: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The dates on screen at `playback.at` (the layer's JavaScript computes the same).
+
+    >>> period(Playback(at=dt.date(2024, 3, 1), window=7), (dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
+    (datetime.date(2024, 3, 1), datetime.date(2024, 3, 7))
+    """
+    first, last = domain
+    if playback.at is None:
+        return first, last
+    at = min(max(playback.at, first), last)
+    end = min(at + dt.timedelta(days=playback.window - 1), last)
+    return (first if playback.mode == "cumulative" else at), end
+
+
+def seek_to(chosen: tuple[dt.date, dt.date], playback: Playback, domain: tuple[dt.date, dt.date]) -> Playback:
+    """Playback put where the analyst set the sidebar's dates: a moving window takes their start
+    and length; a cumulative one ends where they end (keeping its window when it can)."""
+    first, _ = domain
+    start, end = chosen
+    if playback.mode != "cumulative":
+        return Playback(start, max((end - start).days + 1, 1), playback.mode, playback.step, playback.speed)
+    at = max(end - dt.timedelta(days=playback.window - 1), first)
+    return Playback(at, (end - at).days + 1, playback.mode, playback.step, playback.speed)
+
+
+@dataclass(frozen=True)
+class Paused:
+    """Where the layer was paused: the period on screen and the position."""
+
+    start: dt.date
+    end: dt.date
+    at: dt.date
+
+
+def paused(reply: Mapping | None) -> Paused | None:
+    """The paused period the map reported (`reply["selected_tags"]`), None if there is none or it
+    is not what the layer writes (the reply comes from the browser)."""
+    tags = (reply or {}).get("selected_tags")
+    if not isinstance(tags, Sequence) or isinstance(tags, str) or len(tags) != 4 or tags[0] != TAG:
+        return None
+    try:
+        start, end, at = (dt.date.fromisoformat(str(tag)[:10]) for tag in tags[1:])
+    except ValueError:
+        return None
+    return Paused(start, end, at) if start <= end else None
+
+
+def histogram(start: np.ndarray, first: int, last: int, bars: int = HISTOGRAM_BARS) -> dict[str, object]:
+    """Events by first day in at most `bars` bars of whole days: {"bar": days, "counts": [...]}."""
+    span = last - first + 1
+    bar = max(1, -(-span // bars))
+    counts = np.bincount(np.clip((start - first) // bar, 0, None), minlength=-(-span // bar))
+    return {"bar": int(bar), "counts": counts.tolist()}
+
+
+def bin_edges(unit: str, first: int, last: int) -> np.ndarray:
+    """Day numbers where each bin starts, and the day after the last bin ends (int64).
+
+    Weeks count from the data's first day; months are calendar months.
+    """
+    if unit == "day":
+        return np.arange(first, last + 2, dtype=np.int64)
+    if unit == "week":
+        return np.arange(first, last + 8, 7, dtype=np.int64)
+    months = np.arange(
+        np.datetime64(from_day_number(first), "M"), np.datetime64(from_day_number(last), "M") + 2, dtype="datetime64[M]"
+    )
+    return months.astype("datetime64[D]").astype(np.int64)
+
+
+def _compact(values: np.ndarray) -> dict[str, str]:
+    """Whole numbers as base64 of the smallest of uint16 / int32 that holds them."""
+    small = values.size == 0 or (values.min() >= 0 and values.max() < 2**16)
+    kind, dtype = ("Uint16Array", "<u2") if small else ("Int32Array", "<i4")
+    return {"type": kind, "data": _b64(values.astype(dtype))}
+
+
+def _sliding_max(cell: np.ndarray, bins: np.ndarray, counts: np.ndarray, width: int) -> int:
+    """The largest sum of `counts` over `width` consecutive bins of one cell (entries sorted by
+    cell, then bin)."""
+    if not len(counts):
+        return 0
+    span = int(bins.max()) + width + 1
+    keys = cell.astype(np.int64) * span + bins
+    total = np.concatenate([[0], np.cumsum(counts)])
+    upto = np.searchsorted(keys, keys + width, side="left")
+    return int((total[upto] - total[np.arange(len(keys))]).max())
+
+
+def cell_series(
+    located: pd.DataFrame, size: float, start: np.ndarray, end: np.ndarray, first: int, last: int, window: int,
+    cumulative: bool, limit: int = ENTRY_LIMIT,
+) -> dict[str, object]:  # fmt: skip
+    """Counts per cell and time bin, for cells mode (see the module's docstring).
+
+    Cells are numbered as `layers.cells` orders them. Returns the unit, bin edges (days from
+    `first`), the CSR table of events by first bin (offsets, cell, count), the events spanning
+    bins (first bin, last bin, cell, count) and the reference count for the circles' size.
+    """
+    keys = _cell_keys(located["latitude"].to_numpy(dtype=float), located["longitude"].to_numpy(dtype=float), size)
+    _, cell = np.unique(keys, return_inverse=True)
+    cell = cell.astype(np.int64)
+    count_cells = int(cell.max()) + 1 if len(cell) else 1
+    for unit in BIN_UNITS:
+        edges = bin_edges(unit, first, last)
+        first_bin = np.searchsorted(edges, start, side="right") - 1
+        if unit == BIN_UNITS[-1] or len(pd.unique(first_bin * count_cells + cell)) <= limit:
+            break
+    last_bin = np.searchsorted(edges, end, side="right") - 1
+    bins = len(edges) - 1
+    by_start = pd.Series(first_bin * count_cells + cell).value_counts(sort=False).sort_index()
+    entry_bin, entry_cell = by_start.index.to_numpy() // count_cells, by_start.index.to_numpy() % count_cells
+    offsets = np.searchsorted(entry_bin, np.arange(bins + 1), side="left")
+    spanning = last_bin > first_bin
+    long = (
+        pd.DataFrame({"first": first_bin[spanning], "last": last_bin[spanning], "cell": cell[spanning]})
+        .value_counts(sort=False)
+        .sort_index()
+    )
+    long_index = long.index.to_frame(index=False) if len(long) else pd.DataFrame({"first": [], "last": [], "cell": []})
+    whole = int(np.bincount(cell, minlength=count_cells).max())
+    if cumulative:
+        reference = whole
+    else:
+        days = np.diff(edges).min() if bins else 1
+        width = max(1, -(-window // int(days)))
+        order = np.lexsort((entry_bin, entry_cell))
+        reference = _sliding_max(entry_cell[order], entry_bin[order], by_start.to_numpy()[order], width)
+    return {
+        "unit": unit,
+        "edges": _compact(edges - first),
+        "offsets": _b64(offsets.astype("<i4")),
+        "cell": _compact(entry_cell),
+        "count": _compact(by_start.to_numpy()),
+        "long_first": _compact(long_index["first"].to_numpy(dtype=np.int64)),
+        "long_last": _compact(long_index["last"].to_numpy(dtype=np.int64)),
+        "long_cell": _compact(long_index["cell"].to_numpy(dtype=np.int64)),
+        "long_count": _compact(long.to_numpy()),
+        "reference": max(reference, 1),
+        "whole": max(whole, 1),  # the reference with every date on screen
+    }
+
+
+def _reason(count: int, mode: LayerMode) -> str:
+    what = {
+        LayerMode.MARKERS: "each is a dot; click one for its details",
+        LayerMode.POINTS: "each is a dot; click one to list its details under the map",
+        LayerMode.CELLS: "counted in square cells that grow and shrink with the period; click a cell to list "
+        "its events",
+    }[mode]
+    return (
+        f"{count:,} events play through time ({what}). The control at the bottom left plays and pauses "
+        "(space), steps (arrow keys) and seeks (click the histogram); pausing sets the sidebar's dates."
+    )
+
+
+def playback_layer(
+    events: pd.DataFrame,
+    colors: dict[str, str],
+    playback: Playback,
+    domain: tuple[dt.date, dt.date],
+    seek: int = 0,
+    heat: bool = False,
+    limits: tuple[int, int] = (MARKER_LIMIT, POINT_LIMIT),
+) -> Layer:
+    """The located events as one playback layer over `domain` (the data's first and last day),
+    in the mode the payload budget allows, starting at `playback.at` (None: the whole domain on
+    screen until play is pressed). `seek` numbers the app's explicit position changes."""
+    group = folium.FeatureGroup(name="Events")
+    located = _located(events)
+    chosen = plan(len(located), limits)
+    first, last = day_number(domain[0]), day_number(domain[1])
+    start, end = event_days(located)
+    start, end = np.clip(start, first, last), np.clip(end, first, last)
+    options: dict[str, object] = {
+        "mode": str(chosen.mode),
+        "domain": [first, last],
+        "at": day_number(playback.at) if playback.at is not None else None,
+        "seek": seek,
+        "window": playback.window,
+        "cumulative": playback.mode == "cumulative",
+        "step": playback.step,
+        "speed": playback.speed,
+        "heat": heat,
+        "colors": list(PALETTE),
+        "histogram": histogram(start, first, last),
+    }
+    size = table = None
+    data: dict[str, object]
+    if chosen.mode == LayerMode.CELLS:
+        size = cell_size_for(located)
+        table = cells(located, size, colors)
+        centre = np.column_stack([np.round(table["latitude"] * 1e5), np.round(table["longitude"] * 1e5)])
+        data = {
+            "size": size,
+            "coordinates": _b64(centre.astype("<i4")),
+            "main": _b64(table["main_type"].to_numpy().astype(np.int8)),
+            "series": cell_series(
+                located, size, start, end, first, last, playback.window, playback.mode == "cumulative"
+            ),
+        }
+    else:
+        order = np.argsort(start, kind="stable")  # the data are sorted by start already; kept so if not
+        located, start, end = located.iloc[order], start[order], end[order]
+        data = {**point_arrays(located, colors), "start": _compact(start - first), "length": _compact(end - start)}
+        data["longest"] = int((end - start).max()) if len(start) else 0
+        if chosen.mode == LayerMode.MARKERS:
+            data["rows"] = marker_rows(located, colors)
+    PlaybackControl(options, data).add_to(group)
+    return Layer(group=group, plan=Plan(chosen.mode, _reason(len(located), chosen.mode)), cell_size=size, cells=table)
+
+
+_STYLE = """
+.cm-playback { will-change: transform; width: 312px;  /* its own layer: a frame repaints only it */
+  box-sizing: border-box; padding: 8px 10px 6px; border-radius: 6px; outline: none;
+  background: rgba(255, 255, 255, .95); color: #1d2433; box-shadow: 0 1px 5px rgba(0, 0, 0, .35);
+  font: 12px/1.35 system-ui, -apple-system, "Segoe UI", sans-serif; cursor: default; user-select: none; }
+.cm-playback:focus-visible { box-shadow: 0 0 0 3px rgba(0, 114, 178, .65), 0 1px 5px rgba(0, 0, 0, .35); }
+.cm-playback-period { font-size: 21px; line-height: 1.2; font-weight: 650; letter-spacing: -.01em;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-variant-numeric: tabular-nums; }
+.cm-playback-row { display: flex; align-items: center; gap: 6px; margin: 6px 0 4px; }
+.cm-playback button { width: 30px; height: 30px; padding: 0; border-radius: 50%; border: 1px solid #b9c0cc;
+  background: #fff; color: #1d2433; cursor: pointer; display: inline-flex; align-items: center;
+  justify-content: center; flex: none; }
+.cm-playback button:hover { background: #eef1f5; }
+.cm-playback button.cm-playback-play { width: 36px; height: 36px; background: #263248; border-color: #263248;
+  color: #fff; }
+.cm-playback button.cm-playback-play:hover { background: #34425e; }
+.cm-playback button svg { width: 14px; height: 14px; fill: currentColor; }
+.cm-playback-info { flex: 1; min-width: 0; color: #3c4454; font-variant-numeric: tabular-nums; }
+.cm-playback-count { font-weight: 600; color: #1d2433; }
+.cm-playback-histogram { display: block; width: 100%; height: 38px; cursor: pointer; }
+.cm-playback-histogram .cm-bars { fill: #8e9bb0; }
+.cm-playback-histogram .cm-window { fill: rgba(213, 94, 0, .22); stroke: #D55E00; stroke-width: 1.5; }
+.cm-playback-histogram .cm-window.cm-all { fill: rgba(213, 94, 0, .06); stroke-opacity: .35; }
+.cm-playback-axis { display: flex; justify-content: space-between; color: #5a6272; font-size: 11px;
+  margin-top: 1px; font-variant-numeric: tabular-nums; }
+.cm-playback-canvas { position: absolute; left: 0; top: 0; pointer-events: none; }
+"""
+
+_ICONS = {
+    "play": '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9.5-5.5z"/></svg>',
+    "pause": '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z"/></svg>',
+    "back": '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2.5h2v11H3zM14 2.5v11L6 8z"/></svg>',
+    "next": '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11 2.5h2v11h-2zM2 2.5v11L10 8z"/></svg>',
+}
+
+_SCRIPT = (
+    r"""
+(function (group) {
+    var o = {{ this.options }};
+    var data = {{ this.data }};
+    var icons = {{ this.icons }};
+    var DAY = 864e5, MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December"];
+    if (!document.getElementById("cm-playback-style")) {
+        var style = document.createElement("style");
+        style.id = "cm-playback-style";
+        style.textContent = {{ this.style }};
+        document.head.appendChild(style);
+    }
+    function decode(text, Type) {
+        var bytes = Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
+        return new Type(bytes.buffer);
+    }
+    function compact(packed) { return decode(packed.data, packed.type === "Uint16Array" ? Uint16Array : Int32Array); }
+
+    // --- days and periods (as conflictmap.maps.playback.period) ------------------------------------
+    var first = o.domain[0], last = o.domain[1];
+    var lastAt = Math.max(first, last - o.window + 1);  // the last position: its window ends on the last day
+    function utc(day) { return new Date(day * DAY); }
+    function iso(day) { return utc(day).toISOString().slice(0, 10); }
+    function monthStart(day) { var d = utc(day); return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY; }
+    function addMonths(day, n) { var d = utc(day); return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1) / DAY; }
+    function period(at) {
+        if (at === null) { return [first, last]; }
+        var end = Math.min(at + o.window - 1, last);
+        return [o.cumulative ? first : at, end];
+    }
+    function stepped(at, direction) {
+        if (o.step === "day") { return at + direction; }
+        if (o.step === "week") { return at + 7 * direction; }
+        if (direction > 0) { return addMonths(at, 1); }
+        return monthStart(at) < at ? monthStart(at) : addMonths(at, -1);
+    }
+    function dayText(day) {
+        var d = utc(day);
+        return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+    }
+    function periodText(p) {
+        var a = utc(p[0]), b = utc(p[1]), b1 = utc(p[1] + 1);
+        if (p[0] === p[1]) { return dayText(p[0]); }
+        if (a.getUTCDate() === 1 && b1.getUTCDate() === 1) {  // whole months or years
+            if (a.getUTCMonth() === 0 && b1.getUTCMonth() === 0) {
+                return a.getUTCFullYear() === b.getUTCFullYear() ? String(a.getUTCFullYear())
+                    : a.getUTCFullYear() + "\u2013" + b.getUTCFullYear();
+            }
+            if (a.getUTCFullYear() === b.getUTCFullYear() && a.getUTCMonth() === b.getUTCMonth()) {
+                return LONG_MONTHS[a.getUTCMonth()] + " " + a.getUTCFullYear();
+            }
+        }
+        if (a.getUTCFullYear() === b.getUTCFullYear()) {
+            if (a.getUTCMonth() === b.getUTCMonth()) {
+                return a.getUTCDate() + "\u2013" + dayText(p[1]);
+            }
+            return a.getUTCDate() + " " + MONTHS[a.getUTCMonth()] + " \u2013 " + dayText(p[1]);
+        }
+        return dayText(p[0]) + " \u2013 " + dayText(p[1]);
+    }
+    function windowText() {  // "30-day window · weekly steps · 4 a second"
+        var w = o.window, unit = {day: "daily", week: "weekly", month: "monthly"}[o.step];
+        var length = w % 365 === 0 ? (w / 365) + "-year" : w % 7 === 0 && w < 70 ? (w / 7) + "-week" : w + "-day";
+        return (o.cumulative ? "cumulative" : length + " window") + " \u00b7 " + unit + " steps \u00b7 "
+            + o.speed + " a second";
+    }
+
+    // --- the events, in Web Mercator in [0, 1) --------------------------------------------------------
+    var count, mx, my, style, starts, lengths, rows = null, longest = 0;
+    var cellMain, series, cellCounts, byColour, edges, offsets, entryCell, entryCount, longFirst, longLast, longCell,
+        longCount;
+    function mercator(xy, n) {
+        mx = new Float64Array(n); my = new Float64Array(n);
+        for (var i = 0; i < n; i++) {
+            var lat = Math.max(Math.min(xy[2 * i] / 1e5, 85.0511287798), -85.0511287798) * Math.PI / 180;
+            mx[i] = 0.5 + xy[2 * i + 1] / 1e5 / 360;
+            my[i] = 0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI);
+        }
+    }
+    var xy = decode(data.coordinates, Int32Array);
+    if (o.mode === "cells") {
+        count = xy.length / 2;
+        cellMain = decode(data.main, Int8Array);
+        series = data.series;
+        edges = compact(series.edges); offsets = decode(series.offsets, Int32Array);
+        entryCell = compact(series.cell); entryCount = compact(series.count);
+        longFirst = compact(series.long_first); longLast = compact(series.long_last);
+        longCell = compact(series.long_cell); longCount = compact(series.long_count);
+        cellCounts = new Float32Array(count);
+        byColour = o.colors.map(function () { return []; });
+        for (var c = 0; c < count; c++) { byColour[cellMain[c] % o.colors.length].push(c); }
+        byColour = byColour.map(function (list) { return Int32Array.from(list); });
+    } else {
+        count = data.count;
+        style = decode(data.styles, Int8Array);
+        starts = compact(data.start); lengths = compact(data.length); longest = data.longest;
+        rows = data.rows || null;
+    }
+    mercator(xy, count);
+    var px = new Float32Array(count), py = new Float32Array(count);
+
+    // --- the canvas layer ----------------------------------------------------------------------------
+    var sprites = [];
+    var ratio = window.devicePixelRatio || 1;
+    function sprite(colour, ring) {  // a 10 px dot (a ring for coarse places) with a white edge
+        var size = 12, canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
+        canvas.width = canvas.height = size * ratio;
+        ctx.scale(ratio, ratio);
+        ctx.beginPath(); ctx.arc(6, 6, 5.5, 0, 2 * Math.PI); ctx.fillStyle = "#fff"; ctx.fill();
+        ctx.beginPath(); ctx.arc(6, 6, 4.5, 0, 2 * Math.PI);
+        if (ring) { ctx.fillStyle = "rgba(255,255,255,.75)"; ctx.fill(); ctx.lineWidth = 2.4; ctx.strokeStyle = colour;
+            ctx.beginPath(); ctx.arc(6, 6, 3.6, 0, 2 * Math.PI); ctx.stroke(); }
+        else { ctx.fillStyle = colour; ctx.fill(); }
+        return canvas;
+    }
+    o.colors.forEach(function (colour) { sprites.push(sprite(colour, false)); });
+    o.colors.forEach(function (colour) { sprites.push(sprite(colour, true)); });
+
+    var map = null, canvas = null, ctx = null, width = 0, height = 0;
+    var visible = new Int32Array(o.mode === "cells" ? 0 : count), shownCount = 0, shownTotal = 0;
+    var heat = null;
+    var Layer = L.Layer.extend({
+        onAdd: function (m) {
+            map = m;
+            if (!map.getPane("cm-playback")) { map.createPane("cm-playback").style.zIndex = 450; }
+            map.getPane("cm-playback").style.pointerEvents = "none";
+            var animated = map._zoomAnimated ? " leaflet-zoom-animated" : "";
+            canvas = L.DomUtil.create("canvas", "cm-playback-canvas" + animated, map.getPane("cm-playback"));
+            ctx = canvas.getContext("2d");
+            map.on("moveend viewreset resize", reset);
+            map.on("click", onClick);
+            if (map._zoomAnimated) { map.on("zoomanim", animateZoom); }
+            if (o.heat && L.heatLayer && o.mode === "cells") {
+                heat = L.heatLayer([], {radius: 25, blur: 20}).addTo(map);
+            }
+            reset();
+        },
+        onRemove: function (m) {
+            m.off("moveend viewreset resize", reset);
+            m.off("click", onClick);
+            m.off("zoomanim", animateZoom);
+            if (heat) { m.removeLayer(heat); heat = null; }
+            L.DomUtil.remove(canvas);
+            map = null;
+        }
+    });
+    function animateZoom(e) {
+        var scale = map.getZoomScale(e.zoom);
+        var offset = map._getCenterOffset(e.center)._multiplyBy(-scale).subtract(map._getMapPanePos());
+        L.DomUtil.setTransform(canvas, offset, scale);
+    }
+    var topLeft = null;
+    function reset() {
+        if (!map) { return; }
+        var size = map.getSize();
+        topLeft = map.containerPointToLayerPoint([0, 0]);
+        L.DomUtil.setPosition(canvas, topLeft);
+        width = size.x; height = size.y;
+        canvas.width = width * ratio; canvas.height = height * ratio;
+        canvas.style.width = width + "px"; canvas.style.height = height + "px";
+        var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+        var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+        for (var i = 0; i < count; i++) { px[i] = mx[i] * scale - ox; py[i] = my[i] * scale - oy; }
+        draw();
+    }
+    function lowerBound(array, value, hi) {  // the first index in [0, hi) whose value is >= value
+        var lo = 0;
+        while (lo < hi) { var mid = (lo + hi) >>> 1; if (array[mid] < value) { lo = mid + 1; } else { hi = mid; } }
+        return lo;
+    }
+    function drawPoints(p) {
+        if (cluster) { shownCount = 0; shownTotal = count; return; }  // every date: the clustered markers
+        var ws = p[0] - first, we = p[1] - first;
+        var hi = lowerBound(starts, we + 1, count), lo = lowerBound(starts, ws - longest, hi), n = 0;
+        for (var i = lo; i < hi; i++) {
+            if (starts[i] + lengths[i] < ws) { continue; }
+            visible[n++] = i;
+            var x = px[i], y = py[i];
+            if (x < -8 || y < -8 || x > width + 8 || y > height + 8) { continue; }
+            ctx.drawImage(sprites[style[i]], x - 6, y - 6, 12, 12);
+        }
+        shownCount = n;
+        shownTotal = n;
+    }
+    function binOf(day) {  // the bin holding `day` (days from the first day)
+        return Math.max(0, lowerBound(edges, day + 1, edges.length) - 1);
+    }
+    function countCells(p) {
+        var ws = p[0] - first, we = p[1] - first, b0 = binOf(ws), b1 = Math.min(binOf(we), edges.length - 2);
+        cellCounts.fill(0);
+        for (var b = b0; b <= b1; b++) {
+            var share = 1;
+            if (b === b0 || b === b1) {  // an edge bin, in proportion to the days of it the period covers
+                var binFirst = Math.max(edges[b], 0), binLast = Math.min(edges[b + 1] - 1, last - first);
+                var from = Math.max(binFirst, ws), to = Math.min(binLast, we);
+                share = Math.max(0, to - from + 1) / Math.max(1, binLast - binFirst + 1);
+            }
+            for (var k = offsets[b]; k < offsets[b + 1]; k++) { cellCounts[entryCell[k]] += entryCount[k] * share; }
+        }
+        for (var j = 0; j < longFirst.length; j++) {  // events that began in an earlier bin and last into this one
+            if (longFirst[j] < b0 && longLast[j] >= b0) { cellCounts[longCell[j]] += longCount[j]; }
+        }
+        var total = 0;
+        for (var c = 0; c < count; c++) { total += cellCounts[c]; }
+        shownTotal = Math.round(total);
+    }
+    function reference() { return state.at === null ? series.whole : series.reference; }
+    function radius(n) { return 4 + 22 * Math.sqrt(Math.min(n / reference(), 1)); }
+    function drawCells(p) {
+        countCells(p);
+        ctx.lineWidth = 0.8;
+        ctx.strokeStyle = "rgba(38, 50, 72, .65)";
+        ctx.globalAlpha = 1;
+        var n = 0;
+        for (var colour = 0; colour < byColour.length; colour++) {
+            var list = byColour[colour];
+            if (!list.length) { continue; }
+            ctx.beginPath();
+            for (var k = 0; k < list.length; k++) {
+                var c = list[k], value = cellCounts[c];
+                if (value < 0.5) { continue; }
+                var x = px[c], y = py[c], r = radius(value);
+                if (x < -r || y < -r || x > width + r || y > height + r) { continue; }
+                ctx.moveTo(x + r, y);
+                ctx.arc(x, y, r, 0, 2 * Math.PI);
+                n++;
+            }
+            ctx.fillStyle = o.colors[colour];
+            ctx.globalAlpha = 0.7; ctx.fill();
+            ctx.globalAlpha = 1; ctx.stroke();
+        }
+        shownCount = n;
+        if (heat) {
+            var points = [];
+            for (var c2 = 0; c2 < count; c2++) {
+                if (cellCounts[c2] >= 0.5) { points.push([xy[2 * c2] / 1e5, xy[2 * c2 + 1] / 1e5, cellCounts[c2]]); }
+            }
+            heat.setOptions({max: reference()});
+            heat.setLatLngs(points);
+        }
+    }
+    var frames = 0, frameTimes = [];
+    function draw() {
+        if (!ctx) { return; }
+        var began = performance.now();
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.clearRect(0, 0, width, height);
+        var p = period(state.at);
+        if (o.mode === "cells") { drawCells(p); } else { drawPoints(p); }
+        frames++;
+        frameTimes.push(performance.now() - began);
+        if (frameTimes.length > 600) { frameTimes.shift(); }
+        showPeriod(p);
+    }
+
+    // --- clicks: the nearest event (or cell) drawn within reach ---------------------------------------
+    var layer = new Layer();
+    function onClick(e) {
+        var point = map.latLngToContainerPoint(e.latlng), best = -1, reach = 10, bestDistance = Infinity;
+        if (o.mode === "cells") {
+            for (var c = 0; c < count; c++) {
+                if (cellCounts[c] < 0.5) { continue; }
+                var d = Math.hypot(px[c] - point.x, py[c] - point.y);
+                if (d <= radius(cellCounts[c]) && d < bestDistance) { best = c; bestDistance = d; }
+            }
+        } else {
+            for (var k = 0; k < shownCount; k++) {
+                var i = visible[k], d2 = Math.hypot(px[i] - point.x, py[i] - point.y);
+                if (d2 <= reach && d2 <= bestDistance) { best = i; bestDistance = d2; }  // the latest drawn, on top
+            }
+        }
+        if (best < 0) { return; }
+        var at = L.latLng(xy[2 * best] / 1e5, xy[2 * best + 1] / 1e5);
+        if (rows && typeof popup === "function") {
+            L.popup({maxWidth: 360}).setLatLng(at).setContent(popup(rows[best])).openOn(map);
+        }
+        layer.fire("click", {latlng: at, sourceTarget: layer, originalEvent: e.originalEvent});
+    }
+"""
+    + _POPUP_JS
+    + r"""
+
+    // --- the control ------------------------------------------------------------------------------------
+    var memory = window.conflictmapPlaybackMemory;
+    var state = {at: o.at, playing: false};
+    // Playing, a period not yet handed back, the keyboard focus: as the layer this one replaces left them.
+    var resume = false, pending = false, focused = false;
+    if (memory && memory.seek === o.seek && memory.domain === o.domain.join("/")) {
+        state.at = memory.at; resume = memory.playing; pending = memory.pending;
+    }
+    focused = Boolean(memory && memory.focused);
+    if (state.at !== null) { state.at = Math.min(Math.max(state.at, first), lastAt); }
+    memory = {seek: o.seek, domain: o.domain.join("/"), at: state.at, playing: false};
+    window.conflictmapPlaybackMemory = memory;
+
+    var box = L.DomUtil.create("div", "cm-playback");
+    box.tabIndex = 0;
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Time playback: space plays or pauses, the arrow keys step");
+    var periodLine = L.DomUtil.create("div", "cm-playback-period", box);
+    periodLine.setAttribute("aria-live", "polite");
+    var row = L.DomUtil.create("div", "cm-playback-row", box);
+    function button(name, title) {
+        var b = L.DomUtil.create("button", "cm-playback-" + name, row);
+        b.type = "button"; b.tabIndex = -1; b.title = title; b.setAttribute("aria-label", title);
+        b.innerHTML = icons[name === "play" ? "play" : name];
+        L.DomEvent.on(b, "mousedown", function (e) { L.DomEvent.preventDefault(e); box.focus(); });
+        return b;
+    }
+    var backButton = button("back", "Step back (\u2190)");
+    var playButton = button("play", "Play (space)");
+    var nextButton = button("next", "Step forward (\u2192)");
+    var info = L.DomUtil.create("div", "cm-playback-info", row);
+    var countText = L.DomUtil.create("span", "cm-playback-count", info);
+    var settingsText = L.DomUtil.create("div", "", info);
+    settingsText.textContent = windowText();
+    var NS = "http://www.w3.org/2000/svg", W = 292, H = 38;
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "cm-playback-histogram");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("aria-hidden", "true");
+    box.appendChild(svg);
+    var bars = o.histogram.counts, barDays = o.histogram.bar, span = last - first + 1;
+    var tallest = Math.max.apply(null, bars.concat([1])), path = "";
+    for (var b = 0; b < bars.length; b++) {
+        if (!bars[b]) { continue; }
+        var x0 = b * barDays / span * W, x1 = Math.min((b + 1) * barDays / span * W, W);
+        var h = Math.max(1.5, Math.sqrt(bars[b] / tallest) * (H - 2));  // square root: quiet months still show
+        path += "M" + x0.toFixed(2) + " " + H + "V" + (H - h).toFixed(2) + "H" + Math.max(x1 - 0.3, x0 + 0.4).toFixed(2)
+            + "V" + H + "Z";
+    }
+    var barsPath = document.createElementNS(NS, "path");
+    barsPath.setAttribute("class", "cm-bars");
+    barsPath.setAttribute("d", path);
+    svg.appendChild(barsPath);
+    var windowRect = document.createElementNS(NS, "rect");
+    windowRect.setAttribute("class", "cm-window");
+    windowRect.setAttribute("y", "0.75");
+    windowRect.setAttribute("height", String(H - 1.5));
+    svg.appendChild(windowRect);
+    var axis = L.DomUtil.create("div", "cm-playback-axis", box);
+    L.DomUtil.create("span", "", axis).textContent = dayText(first);
+    L.DomUtil.create("span", "", axis).textContent = dayText(last);
+
+    var shownBefore = {};
+    function update(key, element, name, value) {  // touch the page only where a frame changed it
+        if (shownBefore[key] === value) { return; }
+        shownBefore[key] = value;
+        if (name === "text") { element.textContent = value; } else { element.setAttribute(name, value); }
+    }
+    function showPeriod(p) {
+        update("period", periodLine, "text", state.at === null ? "All dates" : periodText(p));
+        update("count", countText, "text", shownTotal.toLocaleString("en") + (shownTotal === 1 ? " event" : " events"));
+        var x = (p[0] - first) / span * W, w = Math.max((p[1] - p[0] + 1) / span * W, 1.5);
+        update("x", windowRect, "x", x.toFixed(1));
+        update("width", windowRect, "width", w.toFixed(1));
+        update("class", windowRect, "class", state.at === null ? "cm-window cm-all" : "cm-window");
+        update("data-period", box, "data-period", iso(p[0]) + "/" + iso(p[1]));
+        update("data-at", box, "data-at", state.at === null ? "" : iso(state.at));
+        update("data-events", box, "data-events", String(shownTotal));
+    }
+
+    // --- playing, stepping, handing the period back to the app -----------------------------------------
+    var raf = null, lastTick = null, handBackTimer = null;
+    function setPlaying(playing) {
+        state.playing = playing;
+        memory.playing = playing;
+        playButton.innerHTML = icons[playing ? "pause" : "play"];
+        playButton.title = playing ? "Pause (space)" : "Play (space)";
+        playButton.setAttribute("aria-label", playButton.title);
+        periodLine.setAttribute("aria-live", playing ? "off" : "polite");
+        box.setAttribute("data-playing", String(playing));
+    }
+    function moveTo(at) {
+        hideCluster();
+        state.at = Math.min(Math.max(at, first), lastAt);
+        memory.at = state.at;
+        draw();
+    }
+    function play() {
+        if (state.playing) { return; }
+        if (state.at === null || state.at >= lastAt) { moveTo(first); }
+        setPlaying(true);
+        lastTick = null;
+        raf = requestAnimationFrame(tick);
+    }
+    function pause() {
+        if (!state.playing) { return; }
+        setPlaying(false);
+        if (raf !== null) { cancelAnimationFrame(raf); raf = null; }
+        handBack();
+    }
+    function tick(now) {
+        raf = null;
+        if (!state.playing || !map) { return; }
+        if (lastTick === null) { lastTick = now; }
+        var due = Math.floor((now - lastTick) * o.speed / 1000);
+        if (due >= 1) {
+            lastTick += due * 1000 / o.speed;
+            var at = state.at, end = false;
+            for (var k = 0; k < due && !end; k++) {
+                var next = stepped(at, 1);
+                if (next >= lastAt) { at = lastAt; end = true; } else { at = next; }
+            }
+            moveTo(at);
+            if (end) { pause(); return; }
+        }
+        raf = requestAnimationFrame(tick);
+    }
+    function step(direction) {
+        if (state.playing) { pause(); }
+        var at = state.at === null ? first : stepped(state.at, direction);
+        moveTo(at);
+        handBack();
+    }
+    function seek(day) {
+        var at = o.step === "month" ? monthStart(day) : day;
+        moveTo(Math.max(at, first));
+        if (!state.playing) { handBack(); }
+    }
+    function handBack() {  // the paused period to the app (see the module's docstring); debounced for key repeats
+        if (handBackTimer !== null) { clearTimeout(handBackTimer); }
+        handBackTimer = setTimeout(function () {
+            handBackTimer = null;
+            var data = window.__GLOBAL_DATA__;
+            if (!data || !map || state.at === null || state.playing) { return; }
+            var p = period(state.at);
+            data.selected_tags = [{{ this.tag|tojson }}, iso(p[0]), iso(p[1]), iso(state.at)];
+            map.fire("moveend");
+        }, 300);
+    }
+    function toggle() { if (state.playing) { pause(); } else { play(); } }
+    L.DomEvent.on(playButton, "click", function (e) { L.DomEvent.stop(e); toggle(); });
+    L.DomEvent.on(backButton, "click", function (e) { L.DomEvent.stop(e); step(-1); });
+    L.DomEvent.on(nextButton, "click", function (e) { L.DomEvent.stop(e); step(1); });
+    L.DomEvent.on(svg, "click", function (e) {
+        L.DomEvent.stop(e);
+        var bounds = svg.getBoundingClientRect();
+        seek(first + Math.floor((e.clientX - bounds.left) / bounds.width * span));
+    });
+    L.DomEvent.on(box, "keydown", function (e) {
+        var keys = {" ": 0, Spacebar: 0, ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1,
+            Home: "home", End: "end"};
+        if (!(e.key in keys) || e.altKey || e.ctrlKey || e.metaKey) { return; }
+        L.DomEvent.stop(e);  // not the page's scroll nor the map's keyboard panning
+        var what = keys[e.key];
+        if (what === 0) { toggle(); }
+        else if (what === "home") { seek(first); }
+        else if (what === "end") { seek(lastAt); }
+        else { step(what); }
+    });
+    L.DomEvent.on(box, "mousedown", function () { box.focus(); });
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    var control = L.control({position: "bottomleft"});
+    control.onAdd = function () { return box; };
+
+    function attach(m) {
+        control.addTo(m);
+        m.conflictmapPlayback = {
+            play: play, pause: pause, step: step, seek: function (text) { seek(Date.parse(text) / DAY); },
+            state: function () {
+                var p = period(state.at);
+                return {at: state.at === null ? null : iso(state.at), period: [iso(p[0]), iso(p[1])],
+                    playing: state.playing, events: shownTotal, frames: frames, mode: o.mode,
+                    seek: o.seek, frameTimes: frameTimes.slice()};
+            },
+            element: box
+        };
+        draw();
+        setPlaying(false);
+        if (focused) { box.focus({preventScroll: true}); }
+        if (resume) { play(); } else if (pending) { handBack(); }
+    }
+    group.on("add", function () { if (!control._map) { attach(group._map); } });
+    group.on("remove", function () {
+        if (state.playing) { setPlaying(false); memory.playing = true; }  // a replacement layer plays on
+        if (handBackTimer !== null) { clearTimeout(handBackTimer); handBackTimer = null; memory.pending = true; }
+        memory.focused = document.activeElement === box;
+        if (raf !== null) { cancelAnimationFrame(raf); raf = null; }
+        if (control._map) { control.remove(); }
+    });
+    // --- every date on screen (no position yet, as the export opens): the clustered markers, as without
+    // playback, until a position is set ----------------------------------------------------------------
+    var colors = o.colors, cluster = null;
+"""
+    + _CLUSTER_JS
+    + r"""
+    function showCluster() {
+        if (o.mode === "cells" || !L.markerClusterGroup || cluster) { return; }
+        cluster = L.markerClusterGroup({maxClusterRadius: 40, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+            chunkedLoading: true, iconCreateFunction: clusterIcon});
+        var markers = [];
+        for (var i = 0; i < count; i++) {
+            var marker = eventMarker(xy[2 * i] / 1e5, xy[2 * i + 1] / 1e5, style[i], rows ? rows[i][3] : null);
+            if (rows) {
+                marker.bindPopup((function (r) { return function () { return popup(r); }; })(rows[i]), {maxWidth: 360});
+            }
+            markers.push(marker);
+        }
+        cluster.addLayers(markers);
+        group.addLayer(cluster);
+    }
+    function hideCluster() { if (cluster) { group.removeLayer(cluster); cluster = null; } }
+    if (state.at === null) { showCluster(); }
+
+    layer.addTo(group);
+    if (group._map) { attach(group._map); }
+    return layer;
+})({{ this._parent.get_name() }});
+"""
+)
+
+
+class PlaybackControl(MacroElement):
+    """The playback layer (one canvas) and its control, fed by arrays (see the module's docstring)."""
+
+    _template = Template("{% macro script(this, kwargs) %}var {{ this.get_name() }} = " + _SCRIPT + "{% endmacro %}")
+
+    def __init__(self, options: dict[str, object], data: dict[str, object]) -> None:
+        super().__init__()
+        self._name = "PlaybackControl"
+        self.options = script_json(options)
+        self.data = script_json(data)
+        self.icons = script_json(_ICONS)
+        self.style = script_json(_STYLE)
+        self.tag = TAG
