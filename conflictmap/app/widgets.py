@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,16 @@ from conflictmap.app import session
 from conflictmap.datasets import Loaded
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
-from conflictmap.sharelink import MapView, filters_from_params, params_from_filters
+from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
+from conflictmap.sharelink import (
+    PLAY_MODES,
+    PLAY_STEPS,
+    MapView,
+    Playback,
+    filters_from_params,
+    params_from_filters,
+    playback_within,
+)
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_types import ColumnConfig
@@ -298,3 +308,129 @@ def no_events() -> None:
         "No events match these filters. Widen the date range or clear a filter in the sidebar.",
         icon=":material/filter_alt_off:",
     )
+
+
+# --- time playback, on the Map page (conflictmap.maps.playback) ----------------------------------
+#: Session keys: the toggle, its options ("playback.window" ...), the position, the number of the
+#: app's explicit position changes, the dates last set or seen in the slider, the last pause handled.
+PLAYBACK, PLAY_AT, PLAY_SEEK, PLAY_DATES, PLAY_PAUSED = (
+    "playback", "playback.at", "playback.seek", "playback.dates", "playback.paused",
+)  # fmt: skip
+
+
+class Played(NamedTuple):
+    """Playback as the sidebar set it, and the number of its explicit position changes."""
+
+    playback: Playback
+    seek: int
+
+
+def checked_playback(loaded: Loaded, view: MapView) -> MapView:
+    """The Map page's view with a link's playback position outside the data dropped, warned with
+    the link's other values (call before `sidebar_filters`, which shows them)."""
+    playback, warnings = playback_within(view.playback, date_bounds(loaded.events))
+    if not warnings:
+        return view
+    st.session_state[session.MAP_WARNINGS] = [*st.session_state.get(session.MAP_WARNINGS, []), *warnings]
+    st.session_state[session.MAP_VIEW] = view = replace(view, playback=playback)
+    return view
+
+
+def _days_text(days: int) -> str:
+    """7 -> "7 days (1 week)"."""
+    named = {1: "1 day", 7: "7 days (1 week)", 14: "14 days (2 weeks)", 30: "30 days (about a month)",
+             91: "91 days (3 months)", 182: "182 days (6 months)", 365: "365 days (1 year)"}  # fmt: skip
+    return named.get(days, f"{days:,} days")
+
+
+def _current_playback() -> Playback:
+    """Playback as the session holds it (an option not in the session, e.g. in a callback after the
+    switch was off, is its default)."""
+    default = Playback()
+
+    def option(name: str) -> Any:
+        return st.session_state.get(f"playback.{name}", getattr(default, name))
+
+    return Playback(st.session_state.get(PLAY_AT), option("window"), option("mode"), option("step"), option("speed"))
+
+
+def _show_period(page: str, bounds: tuple[dt.date, dt.date]) -> None:
+    """Set the sidebar's dates to the period on screen (in a callback: before the slider exists)."""
+    dates = period(_current_playback(), bounds)
+    st.session_state[f"{page}.dates"] = st.session_state[PLAY_DATES] = dates
+
+
+def _switched(page: str, bounds: tuple[dt.date, dt.date]) -> None:
+    """Playback switched on: it starts at the sidebar's first date, and the dates become its period."""
+    if not st.session_state.get(PLAYBACK):
+        return
+    start, _ = st.session_state.get(f"{page}.dates", bounds)
+    st.session_state[PLAY_AT] = start
+    st.session_state[PLAY_SEEK] = st.session_state.get(PLAY_SEEK, 0) + 1
+    _show_period(page, bounds)
+
+
+def hand_back(loaded: Loaded, page: str, map_key: str) -> None:
+    """st_folium's callback (`map_key` its key): a pause the map reported becomes the sidebar's dates."""
+    reported = paused(st.session_state.get(map_key))
+    if reported is None or reported == st.session_state.get(PLAY_PAUSED) or not st.session_state.get(PLAYBACK):
+        return
+    st.session_state[PLAY_PAUSED] = reported
+    first, last = date_bounds(loaded.events)
+
+    def clamp(day: dt.date) -> dt.date:
+        return min(max(day, first), last)
+
+    st.session_state[PLAY_AT] = clamp(reported.at)
+    st.session_state[f"{page}.dates"] = st.session_state[PLAY_DATES] = (clamp(reported.start), clamp(reported.end))
+
+
+def playback_options(loaded: Loaded, view: MapView, filters: Filters, page: str) -> Played | None:
+    """The sidebar's "Play through time" switch and options, seeded from the view (the link, then
+    the session); None when off. While on, the sidebar's dates are the period on screen: a pause
+    sets them (`hand_back`), and moving them moves playback there (`seek_to`)."""
+    bounds = date_bounds(loaded.events)
+    seed = view.playback or Playback()
+    state = st.session_state
+    state.setdefault(PLAYBACK, view.playback is not None)
+    state.setdefault(PLAY_AT, seed.at)
+    state.setdefault(PLAY_SEEK, 0)
+    for name in ("window", "mode", "step", "speed"):
+        state.setdefault(f"playback.{name}", getattr(seed, name))
+    with st.sidebar:
+        st.markdown("#### Time playback")
+        on = st.toggle(
+            "Play through time",
+            key=PLAYBACK,
+            on_change=_switched,
+            args=(page, bounds),
+            help="Plays the filtered events through time on the map, in your browser: the control on the map "
+            "plays and pauses (space), steps (arrow keys) and seeks (click its histogram). Pausing sets the "
+            "dates above to the period on screen, so the other pages show it too.",
+        )
+        if not on:
+            state.pop(PLAY_DATES, None)
+            return None
+        dates = (filters.start, filters.end)
+        if state.get(PLAY_DATES) not in (None, dates):  # the analyst moved the dates: playback goes there
+            moved = seek_to(dates, _current_playback(), bounds)
+            state[PLAY_AT], state["playback.window"] = moved.at, moved.window
+            state[PLAY_SEEK] += 1
+        state[PLAY_DATES] = dates
+        if state[PLAY_AT] is None:
+            state[PLAY_AT] = filters.start
+        windows = sorted({*WINDOWS, state["playback.window"]})
+        speeds = sorted({*SPEEDS, state["playback.speed"]})
+        st.selectbox(
+            "Window", windows, key="playback.window", format_func=_days_text, on_change=_show_period,
+            args=(page, bounds),
+        )  # fmt: skip
+        st.radio(
+            "Window moves", PLAY_MODES, key="playback.mode", horizontal=True, on_change=_show_period,
+            args=(page, bounds), format_func=lambda mode: "from the first day on" if mode == "cumulative" else mode,
+            help="Moving: the window slides through time. Cumulative: every event from the data's first day "
+            "up to the window's end.",
+        )  # fmt: skip
+        st.radio("Step", PLAY_STEPS, key="playback.step", horizontal=True, format_func=lambda step: f"a {step}")
+        st.select_slider("Speed (steps a second)", speeds, key="playback.speed", format_func=lambda s: f"{s:g}")
+    return Played(_current_playback(), state[PLAY_SEEK])

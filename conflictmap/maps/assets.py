@@ -65,7 +65,7 @@ class MapAssets:
 
     @property
     def map_js(self) -> list[tuple[str, str]]:
-        return [("leaflet", self.url("leaflet_js")), ("topojson", self.url("topojson_js"))]
+        return [("leaflet", self.url("leaflet_js"))]  # the basemap loads topojson-client itself
 
     @property
     def map_css(self) -> list[tuple[str, str]]:

@@ -59,10 +59,23 @@ class Basemap(MacroElement):
     governorate, district and, zoomed in, sub-district lines; the neighbours' provinces; rivers and
     lakes; place names by zoom, in English or Arabic; a layer control to switch them."""
 
+    # basemap.js and topojson-client are loaded here, beside the map, not before it: streamlit-folium
+    # loads the map's own scripts one after another before drawing anything, so these two would
+    # delay the events by a round trip each.
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        conflictmapBasemap({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        (function (map, options) {
+            Promise.all(options.scripts.map(function (src) {
+                return new Promise(function (loaded, failed) {
+                    var script = document.createElement("script");
+                    script.src = src; script.onload = loaded; script.onerror = failed;
+                    document.head.appendChild(script);
+                });
+            })).then(function () { conflictmapBasemap(map, options); }, function () {
+                map.getContainer().setAttribute("data-basemap-failed", "scripts");
+            });
+        })({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
@@ -71,6 +84,7 @@ class Basemap(MacroElement):
         super().__init__()
         self._name = "Basemap"
         self.options = {
+            "scripts": [assets.url("topojson_js"), assets.url("basemap_js")],
             "countries": assets.url("countries") if land else None,
             "bands": [
                 {
@@ -184,8 +198,7 @@ def base_map(
     )
     # Every plugin any events layer may use is declared here, on the base map: streamlit-folium loads
     # a map's scripts once, when it mounts, and only swaps the events layer afterwards.
-    basemap_js = [("conflictmap_basemap", assets.url("basemap_js"))]
-    fmap.default_js = assets.map_js + assets.cluster_js + assets.heat_js + basemap_js
+    fmap.default_js = assets.map_js + assets.cluster_js + assets.heat_js
     fmap.default_css = assets.map_css + assets.cluster_css + [("conflictmap_basemap_css", assets.url("basemap_css"))]
     MapStyles().add_to(fmap)
     if online_tiles:

@@ -241,7 +241,8 @@
           for (var c = 0; c < choices.length && !spot; c++) {
             if (!placed.hit(choices[c][0]) && !blocked.hit(choices[c][0])) { spot = choices[c]; }
           }
-          if (!spot && (kind === "capital" || kind === "city") && !placed.hit(choices[0][0])) { spot = choices[0]; }
+          // a capital is named even over a cluster; anything else gives way to the events' numbers
+          if (!spot && kind === "capital" && !placed.hit(choices[0][0])) { spot = choices[0]; }
           if (!spot) { continue; }
           placed.add(spot[0]);
           (named[text] = named[text] || []).push(at);

@@ -1,6 +1,7 @@
 """The map's files are in the repository (no npm, no CDN), with their licences, pinned as the lock
 file says, and a standalone export carries every one of them inline."""
 
+import base64
 import importlib.util
 import json
 import re
@@ -98,9 +99,11 @@ def test_a_standalone_export_inlines_every_file():
     assert not re.findall(r"<(?:script|link)[^>]+(?:src|href)=", page)  # nothing loaded from elsewhere
     assert "conflictmap-asset:" not in page and LOCAL_BASE not in page
     for name, (_, path) in FILES.items():
-        if path.endswith((".js", ".css")):
-            text = (STATIC_DIR / file_path(name)).read_text(encoding="utf-8")
-            assert text[:200].replace("</script", "<\\/script") in page, f"{name} is not inlined"
+        if path.endswith((".js", ".css")):  # inlined, or embedded for the script that loads it
+            file = STATIC_DIR / file_path(name)
+            text, data = file.read_text(encoding="utf-8"), file.read_bytes()
+            inlined = text[:200].replace("</script", "<\\/script") in page
+            assert inlined or base64.b64encode(data).decode("ascii") in page, f"{name} is not in the page"
     assert "data:application/json;base64," in page  # the outlines, embedded
     assert "https://cdn" not in page and "unpkg.com" not in page
 
@@ -174,7 +177,7 @@ def test_the_basemap_adds_little_to_what_every_rerun_sends():
     events = _events()
     colors = type_colors(["Air strike", "Rocket attack"])
     with_basemap = base_map(events, colors, MapAssets()).get_root().render()
-    options = re.search(r"conflictmapBasemap\([^,]+, (\{.*?\})\);", with_basemap).group(1)
+    options = re.search(r"\}\)\(map_\w+, (\{.*?\})\);", with_basemap).group(1)
     assert len(options) < 1_500  # the options only: the drawing code and data are cached files
     assert json.loads(options)["labels"] == "en"
 
@@ -190,7 +193,7 @@ def test_labels_follow_the_setting(monkeypatch):
 def test_a_standalone_export_embeds_the_basemap_without_the_city_detail():
     page = standalone_map(_events(), "test map")
     assert page.count("data:application/json;base64,") == 5  # outlines, two line bands, the world's, places
-    options = json.loads(re.search(r"conflictmapBasemap\([^,]+, (\{.*?\})\);", page).group(1))
+    options = json.loads(re.search(r"\}\)\(map_\w+, (\{.*?\})\);", page).group(1))
     assert options["villages"] is None and [b["url"] is None for b in options["bands"]] == [False, False, True]
 
 
