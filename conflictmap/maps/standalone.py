@@ -1,5 +1,6 @@
 """A map as one standalone HTML file: every script, style and data file inlined, so it opens
-offline, by e-mail or from a USB stick, with no request leaving the machine."""
+offline, by e-mail or from a USB stick, with no request leaving the machine. It plays through
+time as the app does (`conflictmap.maps.playback`), starting with every event on screen."""
 
 from __future__ import annotations
 
@@ -11,29 +12,44 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import ConflictmapError
+from conflictmap.filters import date_bounds
 from conflictmap.maps.assets import MapAssets, missing_files
 from conflictmap.maps.basemap import base_map, type_colors
-from conflictmap.maps.layers import events_layer
+from conflictmap.maps.layers import MARKER_LIMIT, POINT_LIMIT, events_layer
+from conflictmap.maps.playback import playback_layer
 from conflictmap.settings import STATIC_DIR
+from conflictmap.sharelink import Playback
 
 #: Asset URLs are rendered with this prefix, then replaced by the files' contents.
 MARKER = "conflictmap-asset:"
 _MEDIA_TYPES = {".json": "application/json", ".png": "image/png", ".js": "text/javascript"}
+#: The export's playback: every event on screen until play is pressed, then a moving 30-day window.
+PLAYBACK = Playback()
 
 
 class AssetsMissing(ConflictmapError, RuntimeError):
     """The map's files are not in the repository, so a standalone map cannot be made."""
 
 
-def standalone_map(events: pd.DataFrame, title: str, static_dir: Path = STATIC_DIR) -> str:
-    """The map of `events` (mode chosen by the same payload budget as the app) as one HTML page."""
+def standalone_map(
+    events: pd.DataFrame,
+    title: str,
+    static_dir: Path = STATIC_DIR,
+    playback: Playback | None = PLAYBACK,
+    limits: tuple[int, int] = (MARKER_LIMIT, POINT_LIMIT),
+) -> str:
+    """The map of `events` (mode chosen by the same payload budget as the app) as one HTML page,
+    with time playback unless `playback` is None."""
     missing = missing_files(static_dir)
     if missing:
         raise AssetsMissing(f"the map's files are missing from {static_dir}: {', '.join(missing)}")
     assets = MapAssets(base=MARKER)
     colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().value_counts().index))
     fmap = base_map(events, colors, assets, full_detail=False)  # no sub-districts or villages: a lighter file
-    events_layer(events, colors).group.add_to(fmap)
+    if playback is None:
+        events_layer(events, colors, limits=limits).group.add_to(fmap)
+    else:
+        playback_layer(events, colors, playback, date_bounds(events), limits=limits).group.add_to(fmap)
     page = fmap.get_root().render()
     # The 1:110m outlines (108 KB) rather than the app's 1:50m (756 KB): the file is embedded.
     page = page.replace(assets.url("countries"), assets.url("countries_small"))
