@@ -94,6 +94,10 @@ def test_geocode_keeps_every_row_and_column_and_adds_provenance(tmp_path):
         "longitude",
         "precision",
         "matched_name",
+        "admin1",
+        "admin2",
+        "pcode",
+        "evidence",
         "match_source",
         "candidates",
     ]
@@ -105,6 +109,8 @@ def test_geocode_keeps_every_row_and_column_and_adds_provenance(tmp_path):
     assert _cli("geocode", str(names), "-o", str(out), "--country", "IQ", "--no-learn").returncode == 0
     plain = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert plain.loc[0, "match_source"] == "gazetteer" and plain.loc[0, "matched_name"] == "Ramadi"
+    assert "Anb" in plain.loc[0, "admin1"] and plain.loc[0, "pcode"].startswith("IQG01"), plain.loc[0].to_dict()
+    assert plain.loc[0, "evidence"], "every answer says why"
 
 
 def test_geocode_without_a_place_column_is_one_line_and_exit_1(tmp_path):
