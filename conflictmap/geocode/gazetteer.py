@@ -345,9 +345,22 @@ class Gazetteer:
             self._places[number] = found
         return found
 
-    def lookup(self, key: str) -> list[Place]:
-        """The places with a name whose `name_key` is `key`."""
-        return [self.place(number) for number in self.index.get(key)]
+    def lookup(self, key: str, country: str | None = None) -> list[Place]:
+        """The places with a name whose `name_key` is `key` (in `country` only, if given)."""
+        numbers = self.index.get(key)
+        if country:
+            country_of = self.text["country"]
+            numbers = [n for n in numbers if country_of[n] == country]
+        return [self.place(number) for number in numbers]
+
+    def count(self, key: str, countries: Collection[str], kinds: Collection[str]) -> list[tuple[str, float, float]]:
+        """(country, latitude, longitude) of the places of `kinds` in `countries` bearing the name."""
+        text, lat, lon = self.text, self.latitude, self.longitude
+        return [
+            (text["country"][n], lat[n], lon[n])
+            for n in self.index.get(key)
+            if text["country"][n] in countries and text["kind"][n] in kinds
+        ]
 
     def lookup_variants(self, name: str, country: str) -> list[tuple[str, Place]]:
         """(indexed key, place) for the places in `country` whose names share `name`'s skeleton."""

@@ -38,10 +38,10 @@ from geopy.location import Location
 from conflictmap.geocode.gazetteer import KIND_PRECISION, PCODE, Area, Gazetteer, Place, distance_km
 from conflictmap.geocode.learned import LearnedPlaces
 from conflictmap.geocode.normalise import (
+    alike,
     has_arabic,
     is_generic,
     kind_words,
-    likeness,
     name_key,
     scripts,
     skeleton,
@@ -786,10 +786,9 @@ class _Decision:
 
     # the steps ---------------------------------------------------------------------
     def decide(self) -> PlaceMatch | None:
-        found = self.gazetteer.lookup(self.key)
         country = self.hints.country
-        elsewhere = [p for p in found if country and p.country_code != country]
-        found = [p for p in found if not country or p.country_code == country]
+        found = self.gazetteer.lookup(self.key, country)
+        elsewhere = self.gazetteer.lookup(self.key) if country and not found else []
         exact = self._weigh(found, variant=False)
         if exact is not None or self.outcome.final:
             return exact
@@ -817,10 +816,13 @@ class _Decision:
             return self._variant_cache
         arabic = has_arabic(self.part)
         scored: list[tuple[float, Place, bool]] = []
+        area = self.hints.area
         for key, place in self.gazetteer.lookup_variants(self.key, self.hints.country or ""):
+            if area is not None and not self._within(place, area):
+                continue  # a spelling variant is looked for inside the hints only
             same_script = has_arabic(key) == arabic
-            score = likeness(self.key, key)
-            if score >= (VARIANT_SCORE if same_script else CROSS_SCRIPT_SCORE):
+            score = alike(self.key, key, VARIANT_SCORE if same_script else CROSS_SCRIPT_SCORE)
+            if score:
                 scored.append((score, place, same_script and score >= 0.999))
         best: dict[int, tuple[Place, bool]] = {}
         if scored:
@@ -836,9 +838,11 @@ class _Decision:
         return area is None or self._within(place, area)
 
     def _within(self, place: Place, area: Area) -> bool:
-        codes = [c for c in (place.admin3_code, place.admin2_code, place.admin1_code) if c]
-        if codes:
-            return any(self.gazetteer.contains(area.code, code) for code in codes)
+        """Whether a place lies in an area: by its codes (P-codes nest: IQG15Q04N01 is in IQG15Q04,
+        in IQG15), else, for a place without codes, by the area's bounding box."""
+        code = place.admin3_code or place.admin2_code or place.admin1_code
+        if code:
+            return code.startswith(area.code) if PCODE.match(area.code) else place.admin1_code == area.code
         return area.holds(place.latitude, place.longitude)
 
     def _fits(self, place: Place) -> bool:
@@ -1005,13 +1009,10 @@ class _Decision:
         """How many distinct populated places bear the name: in the hinted country, in the region
         (places of one name in one 0.1-degree cell, about 10 km, count once)."""
         country, region = set(), set()
-        for number in self.gazetteer.index.get(self.key):
-            place = self.gazetteer.place(number)
-            if place.kind not in POPULATED or place.country_code not in REGION_COUNTRIES or _named_as_area(place):
-                continue
-            cell = (place.country_code, round(place.latitude, 1), round(place.longitude, 1))
+        for code, latitude, longitude in self.gazetteer.count(self.key, REGION_COUNTRIES, POPULATED):
+            cell = (code, round(latitude, 1), round(longitude, 1))
             region.add(cell)
-            if place.country_code == self.hints.country:
+            if code == self.hints.country:
                 country.add(cell)
         return len(country), len(region)
 

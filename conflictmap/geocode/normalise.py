@@ -322,6 +322,7 @@ _SILENT_H = re.compile(r"(?<=[^aeiou\s])h|h\b")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=100_000)
 def skeleton(text: str) -> str:
     """The consonants of `spelling_key`: the coarse key under which spelling variants are searched,
     the same for a name in Latin or Arabic script.
@@ -342,6 +343,7 @@ def skeleton_of_key(key: str) -> str:
 _VOWELS = re.compile("[aeiou]")
 
 
+@lru_cache(maxsize=100_000)
 def has_nisba(text: str) -> bool:
     """Whether a name ends in the adjective ending -iya(h) ("of Hamdan": Hamdaniya): a name with it
     and one without are different names, however alike they look.
@@ -395,10 +397,24 @@ def likeness(a: str, b: str) -> float:
     >>> round(likeness("Tikreet", "Tikrīt"), 2), likeness("Hamdan", "Al-Hamdaniya")
     (1.0, 0.0)
     """
+    return _likeness(a, b, 0.0)
+
+
+def alike(a: str, b: str, threshold: float) -> float:
+    """`likeness(a, b)` when it is at least `threshold`, else 0 (faster: most pairs are ruled out
+    by difflib's quick upper bounds)."""
+    return _likeness(a, b, threshold)
+
+
+def _likeness(a: str, b: str, threshold: float) -> float:
     if has_nisba(a) != has_nisba(b):
         return 0.0
     first, second = spelling_key(a), spelling_key(b)
     bones = skeleton(a), skeleton(b)
     if not first or not second or not all(bones) or bones[0][0] != bones[1][0]:
         return 0.0
-    return SequenceMatcher(None, first, second).ratio()
+    matcher = SequenceMatcher(None, first, second)
+    if threshold and (matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold):
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else 0.0
