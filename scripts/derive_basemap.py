@@ -84,6 +84,8 @@ WORLD = Band("world", 0, 18, 0.01, 1_000)
 IRAQ_LEVELS = {"governorates": 0, "districts": 7, "subdistricts": 10}
 #: Rivers drawn from this zoom by Natural Earth scalerank (the Tigris is 4, the Karkheh 8).
 RIVER_MIN_ZOOM = ((4, 0), (7, 5), (99, 7))
+#: Natural Earth's 1:10m rivers are generalised by up to a kilometre or so: not drawn (nor named) closer in.
+RIVER_MAX_ZOOM = 12
 #: NE calls reaches by their local names; the labels say what an analyst calls the river.
 RIVER_NAMES = {"دجلة": "Tigris", "الفرات": "Euphrates"}
 #: Known typos in the sources' labels (Natural Earth, and a WOF record copied from it).
@@ -431,7 +433,7 @@ def water_labels(rivers: list[dict], lakes: list[dict]) -> list[Label]:
             for (x0, y0), (x1, y1) in itertools.pairwise(line):
                 walked += math.hypot(x1 - x0, y1 - y0)
                 if walked >= next_at:
-                    labels.append(Label(name, arabic, y1, x1, zoom, "water", 10 - p["scalerank"]))
+                    labels.append(Label(name, arabic, y1, x1, zoom, "water", 10 - p["scalerank"], RIVER_MAX_ZOOM))
                     next_at = walked + 2.5
     for feature in lakes:
         p = feature["properties"]
@@ -603,7 +605,8 @@ Lines per zoom band: Douglas-Peucker tolerance and quantization per band —
                      f"units of 1/{band.scale}°\n")  # fmt: skip
     buffer.write(f"""
 Districts appear from zoom 7, sub-districts from 10; rivers by Natural Earth scalerank (Tigris, Euphrates,
-Shatt al-Arab from the start).
+Shatt al-Arab from the start), and only up to zoom 12: closer in, their 1:10m generalisation (up to a
+kilometre or so) would put places on the wrong bank.
 
 ## Inputs (sha256)
 

@@ -37,6 +37,9 @@
   var SPACING = {admin1: 1.5};  // letter-spacing, px per character
   var POINT_KINDS = {capital: true, city: true, town: true, village: true};
   var MAX_LABELS = 200;
+  // Natural Earth's 1:10m rivers are off by up to a kilometre or so: beyond this zoom they would put a
+  // place on the wrong bank (Baghdad's Karrada), so they are not drawn.
+  var RIVERS_MAX_ZOOM = 12;
 
   function widthFor(zoom, name) {
     var base = STYLES[name].weight;
@@ -121,7 +124,7 @@
       ORDER.forEach(function (name) {
         var layer = state.layers[name];
         if (!layer) { return; }
-        var on = !GROUP[name] || state[GROUP[name]];
+        var on = (!GROUP[name] || state[GROUP[name]]) && !(name === "rivers" && zoom > RIVERS_MAX_ZOOM);
         if (on && !map.hasLayer(layer)) { layer.addTo(map); }
         if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
         if (on) { layer.setStyle({weight: widthFor(zoom, name)}); }
