@@ -16,6 +16,7 @@ loading it takes well under 2 s.
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import hashlib
 import json
@@ -825,6 +826,7 @@ def load_gazetteer(
     if path.exists():
         found = _loaded(str(path))
         if found is not None:
+            gc.freeze()  # millions of long-lived references: keep them out of every collection
             return found
         _loaded.cache_clear()
     gazetteer = build_gazetteer(exclude_arabic_of, exclude)
@@ -840,6 +842,7 @@ def load_gazetteer(
                     stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only disk still gets a working gazetteer
+    gc.freeze()
     return gazetteer
 
 

@@ -25,7 +25,6 @@ evidence holds:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from statistics import median
@@ -84,6 +83,8 @@ DIRECTIONS = {
 }
 _NEAR = re.compile(r"^(?:near|outside|outskirts of|close to|north of|south of|east of|west of)\s+", re.I)
 _SPLIT = re.compile(r",|،|;|؛|\s+\bnear\b\s+|\s+\bin\b\s+|\s+\bof\b\s+|\s+-\s+", re.I)
+#: Control characters (Unicode category Cc: C0, DEL, C1).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: Longest place name taken: anything longer is not a place name.
 MAX_NAME = 200
 #: Two places of one name closer than this are taken as one place.
@@ -284,7 +285,7 @@ def check_name(query: object) -> tuple[str, str, str]:
             f"a name of {len(text):,} characters is not a place name (at most {MAX_NAME})",
         )
     text = re.sub(r"[\t\r\n]+", " ", text)
-    controls = sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc"})
+    controls = sorted({f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)})
     if controls:
         return text, "control characters", f"the name holds control characters ({', '.join(controls[:3])})"
     text = " ".join(text.split())
@@ -539,8 +540,10 @@ class OfflineGeocoder(Geocoder):
         if hinted). Towns first: a district or province of the same name ("Hīt district", "Baghdād
         province") answers only when the name says so ("… province") or, with `coarse`, when nothing
         else did. A site word leaves sites to the curated supplement."""
+        if self.learned is None:
+            return None
         kinds = kind_words(part)
-        if self.learned is None or "site" in kinds:
+        if "site" in kinds:
             return None
         levels = {EXACT, NEAR}
         if "governorate" in kinds or coarse:
@@ -735,7 +738,7 @@ def _clean_hint(value: object) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = " ".join(str(value).split())
-    if not text or len(text) > MAX_NAME or any(unicodedata.category(ch) == "Cc" for ch in text):
+    if not text or len(text) > MAX_NAME or _CONTROL.search(text):
         return None if not text else text[:MAX_NAME]
     return text
 
@@ -781,8 +784,11 @@ class _Decision:
         self.geocoder, self.gazetteer = geocoder, geocoder.gazetteer
         self.query, self.part, self.key, self.near, self.hints, self.outcome = query, part, key, near, hints, outcome
         self.kinds = kind_words(part)
-        self.generic = is_generic(part)
         self._variant_cache: list[tuple[Place, bool]] | None = None
+
+    @property
+    def generic(self) -> bool:
+        return is_generic(self.part)
 
     # the steps ---------------------------------------------------------------------
     def decide(self) -> PlaceMatch | None:

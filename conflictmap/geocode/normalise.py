@@ -115,6 +115,7 @@ _ARABIC_FOLD = str.maketrans(
         "\u06b5": "\u0644",  # Kurdish lam with v
         **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + n): str(n) for n in range(10)},  # Persian digits
+        **dict.fromkeys(APOSTROPHES),  # "Ba‘qūbah" is "Baqubah"
     }
 )
 #: Arabic letters (after `fold`) -> the Latin letters transliterations use, for `spelling_key`.
@@ -172,17 +173,17 @@ def fold(text: str) -> str:
     (True, True)
     """
     if text.isascii():
-        plain = text.lower()
+        plain = text.lower().translate(_ASCII_APOSTROPHES)
     else:
         decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
         plain = decomposed.translate(_COMBINING).casefold().translate(_ARABIC_FOLD)
-    plain = _NON_WORD.sub(" ", _APOSTROPHE.sub("", plain)).replace("_", " ")
+    plain = _NON_WORD.sub(" ", plain).replace("_", " ")
     return " ".join(plain.split())
 
 
 #: Every combining mark of the Basic Multilingual Plane (Latin diacritics, Arabic harakat): dropped.
 _COMBINING = dict.fromkeys(c for c in range(0x10000) if unicodedata.combining(chr(c)))
-_APOSTROPHE = re.compile("[" + APOSTROPHES + "]")
+_ASCII_APOSTROPHES = str.maketrans({ch: None for ch in APOSTROPHES if ch.isascii()})
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -376,6 +377,7 @@ GENERIC_WORDS = tuple(_GENERIC_TEXT.split())
 _GENERIC_KEYS = frozenset(spelling_key(word) for word in GENERIC_WORDS) - {""}
 
 
+@lru_cache(maxsize=100_000)
 def is_generic(text: str) -> bool:
     """Whether a name is made only of common nouns and adjectives, so that finding it once is no
     evidence of where a list's place of that name is.
