@@ -29,7 +29,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -805,13 +804,21 @@ def build_gazetteer(exclude_arabic_of: Collection[str] = (), exclude: Collection
     return gazetteer
 
 
-@lru_cache(maxsize=4)
+#: Indexes loaded or built in this process, by their cache file: one copy each.
+_LOADED: dict[str, Gazetteer] = {}
+
+
 def _loaded(path: str) -> Gazetteer | None:
+    if path in _LOADED:
+        return _LOADED[path]
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            loaded = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # a damaged cache, or one written by another version of the code, is rebuilt
+    gc.freeze()  # once per index: its millions of long-lived references stay out of every collection
+    _LOADED[path] = loaded
+    return loaded
 
 
 def load_gazetteer(
@@ -826,9 +833,7 @@ def load_gazetteer(
     if path.exists():
         found = _loaded(str(path))
         if found is not None:
-            gc.freeze()  # millions of long-lived references: keep them out of every collection
             return found
-        _loaded.cache_clear()
     gazetteer = build_gazetteer(exclude_arabic_of, exclude)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -843,6 +848,7 @@ def load_gazetteer(
     except OSError:
         pass  # a read-only disk still gets a working gazetteer
     gc.freeze()
+    _LOADED[str(path)] = gazetteer
     return gazetteer
 
 
