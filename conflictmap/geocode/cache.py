@@ -1,7 +1,8 @@
 """A persistent cache of geocoding answers, so a second load geocodes nothing.
 
 Answers are kept on disk per "fingerprint" of everything that decides them — the gazetteer's
-inputs, the overrides and the learned places — so changing any of them starts a fresh cache.
+inputs, the geocoder's own code (its rules), the overrides and the learned places — so changing
+any of them starts a fresh cache.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from conflictmap.settings import cache_dir
 
 #: How many answer files to keep in the cache directory.
 KEEP = 20
+#: The code whose decisions are cached.
+RULES = tuple(Path(__file__).with_name(name) for name in ("geocoder.py", "learned.py", "normalise.py"))
 
 
 def _digest(geocoder: OfflineGeocoder) -> str:
     state = hashlib.sha256((getattr(geocoder.gazetteer, "version", "") or fingerprint()).encode())
+    for rules in RULES:  # a changed rule must not be answered by the old one's cached answers
+        state.update(rules.read_bytes())
     for key, place in sorted(geocoder.overrides.items()):
         state.update(repr((key, place)).encode())
     if geocoder.learned is not None:
