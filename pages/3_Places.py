@@ -21,8 +21,10 @@ cols[2].metric("Unresolved", f"{len(tables.unresolved):,}")
 st.caption(
     "Place names in the whole data set (the filters do not apply here). Events with source "
     "coordinates keep them; the others were geocoded: first from place names the data itself "
-    "places precisely (learned), then from GeoNames and the project's curated supplement, and "
-    "online only where that is switched on."
+    "places precisely (learned), then from the offline gazetteers (villages and admin areas of Iraq "
+    "and its neighbours, GeoNames cities elsewhere, the curated supplement of bases), and online only "
+    "where that is switched on. Each answer says why (Evidence); a name found at several places stays "
+    "unresolved with its candidates."
 )
 
 st.subheader("Unresolved")
