@@ -2,8 +2,9 @@
 
 For each size, synthetic events are exported as a standalone map (`conflictmap.maps.standalone`,
 the same playback layer the app sends) in points mode (the budget raised so that every event is a
-dot) and in cells mode, opened from file://, and played a day a step at 120 steps a second, so
-that every animation frame draws a new period. The frame rate is taken from requestAnimationFrame
+dot; moving, cumulative, and cumulative near the end with nearly every dot on screen) and in cells
+mode, opened from file://, and played a day a step at 120 steps a second, so that every animation
+frame draws a new period. The frame rate is taken from requestAnimationFrame
 timestamps over a few seconds: frames the layer drew per second, and the draw time of a frame.
 `--app` also serves the app with that many synthetic events (plus the shipped data) and plays
 from a share link, checking that Streamlit's script-run state stays `notRunning` meanwhile.
@@ -12,6 +13,7 @@ from a share link, checking that Streamlit's script-run state stays `notRunning`
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import statistics
@@ -70,12 +72,13 @@ def _summary(label: str, count: int, sample: dict, extra: dict) -> dict:
     return result
 
 
-def _play(page, seconds: float) -> dict:
-    assert page.evaluate(FIND_MAP_JS), "no playback on the page"
-    page.locator(".cm-playback").focus()
-    page.keyboard.press("Space")
-    page.wait_for_function("() => window.map_under_test.conflictmapPlayback.state().playing")
-    return page.evaluate(MEASURE_JS, [seconds])
+def _play(frame, keyboard, seconds: float) -> dict:
+    """Focus the control in `frame` (a page or the map's iframe), press space, measure."""
+    assert frame.evaluate(FIND_MAP_JS), "no playback on the page"
+    frame.locator(".cm-playback").focus()
+    keyboard.press("Space")
+    frame.wait_for_function("() => window.map_under_test.conflictmapPlayback.state().playing")
+    return frame.evaluate(MEASURE_JS, [seconds])
 
 
 def measure_standalone(browser, count: int, seconds: float = SECONDS) -> list[dict]:
@@ -85,24 +88,31 @@ def measure_standalone(browser, count: int, seconds: float = SECONDS) -> list[di
     from conflictmap.synthetic import synthetic_events
 
     events = synthetic_events(count, seed=5)
-    cases = [("cells", (0, 0), "moving")]
+    first_day, last_day = events["date_start"].min().date(), events["date_start"].max().date()
+    near_end = last_day - dt.timedelta(days=int(seconds * 120) + 30)  # nearly every dot on screen, every frame
+    cases = [("cells", (0, 0), "moving", first_day)]
     if count <= 200_000:
-        cases[:0] = [("points", (0, count), "moving"), ("points, cumulative", (0, count), "cumulative")]
+        cases[:0] = [
+            ("points", (0, count), "moving", first_day),
+            ("points, cumulative", (0, count), "cumulative", first_day),
+            ("points, cumulative near the end", (0, count), "cumulative", near_end),
+        ]
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        for label, limits, mode in cases:
+        for label, limits, mode, at in cases:
             began = time.perf_counter()
-            playback = Playback(window=30, mode=mode, step="day", speed=120.0)
+            # From a day, as the app starts (the export's "every date" clusters are not measured).
+            playback = Playback(at=at, window=30, mode=mode, step="day", speed=120.0)
             page_text = standalone_map(events, "playback benchmark", playback=playback, limits=limits)
             built = time.perf_counter() - began
-            path = Path(folder) / f"playback-{count}-{label.split(',')[0]}-{mode}.html"
+            path = Path(folder) / f"playback-{count}-{len(results)}.html"
             path.write_text(page_text, encoding="utf-8")
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             began = time.perf_counter()
             page.goto(path.as_uri())
             page.wait_for_selector(".cm-playback", timeout=300_000)
             opened = time.perf_counter() - began
-            sample = _play(page, seconds)
+            sample = _play(page, page.keyboard, seconds)
             page.close()
             extra = {"page_mb": round(len(page_text) / 1e6, 1), "build_s": round(built, 2), "open_s": round(opened, 2)}
             results.append(_summary(f"standalone {label}", count, sample, extra))
@@ -149,7 +159,7 @@ def measure_app(browser, count: int, seconds: float = SECONDS) -> dict:
         page.wait_for_url(re.compile(r"[?&]lat="), timeout=120_000)  # the map's first report, and its rerun
         page.wait_for_selector(app + '[data-test-script-state="notRunning"]', timeout=120_000)
         page.evaluate(WATCH_RUNS_JS, app)
-        sample = _play(frame, seconds)
+        sample = _play(frame, page.keyboard, seconds)
         runs = page.evaluate("() => window.__runs")
         page.close()
     finally:

@@ -458,21 +458,49 @@ _SCRIPT = (
     var px = new Float32Array(count), py = new Float32Array(count);
 
     // --- the canvas layer ----------------------------------------------------------------------------
-    var sprites = [];
+    // Dots are copied pixel by pixel into one image, put on the canvas once a frame: 60,000 drawImage
+    // calls take a quarter of a second in Chromium's software canvas, this a few milliseconds. A dot
+    // that a later one at the same pixel covers is skipped, and crowded frames use smaller dots.
     var ratio = window.devicePixelRatio || 1;
-    function sprite(colour, ring) {  // a 10 px dot (a ring for coarse places) with a white edge
-        var size = 12, canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
-        canvas.width = canvas.height = size * ratio;
-        ctx.scale(ratio, ratio);
-        ctx.beginPath(); ctx.arc(6, 6, 5.5, 0, 2 * Math.PI); ctx.fillStyle = "#fff"; ctx.fill();
-        ctx.beginPath(); ctx.arc(6, 6, 4.5, 0, 2 * Math.PI);
-        if (ring) { ctx.fillStyle = "rgba(255,255,255,.75)"; ctx.fill(); ctx.lineWidth = 2.4; ctx.strokeStyle = colour;
-            ctx.beginPath(); ctx.arc(6, 6, 3.6, 0, 2 * Math.PI); ctx.stroke(); }
-        else { ctx.fillStyle = colour; ctx.fill(); }
-        return canvas;
+    function spriteSet(size) {  // per style: a dot (a ring for coarse places) with a white edge, as pixels
+        var side = Math.round(size * ratio), set = {side: side, half: size / 2, pixels: []};
+        function one(colour, ring) {
+            var canvas = document.createElement("canvas"), ctx = canvas.getContext("2d"), c = size / 2;
+            canvas.width = canvas.height = side;
+            ctx.scale(side / size, side / size);
+            ctx.beginPath(); ctx.arc(c, c, c - 0.5, 0, 2 * Math.PI); ctx.fillStyle = "#fff"; ctx.fill();
+            ctx.beginPath(); ctx.arc(c, c, c - 1.5, 0, 2 * Math.PI);
+            if (ring) {
+                ctx.fillStyle = "rgba(255,255,255,.75)"; ctx.fill(); ctx.lineWidth = size / 5; ctx.strokeStyle = colour;
+                ctx.beginPath(); ctx.arc(c, c, c - 1.5 - size / 10, 0, 2 * Math.PI); ctx.stroke();
+            } else { ctx.fillStyle = colour; ctx.fill(); }
+            return new Uint32Array(ctx.getImageData(0, 0, side, side).data.buffer);
+        }
+        o.colors.forEach(function (colour) { set.pixels.push(one(colour, false)); });
+        o.colors.forEach(function (colour) { set.pixels.push(one(colour, true)); });
+        return set;
     }
-    o.colors.forEach(function (colour) { sprites.push(sprite(colour, false)); });
-    o.colors.forEach(function (colour) { sprites.push(sprite(colour, true)); });
+    var sprites = {large: spriteSet(12), small: spriteSet(8)};
+    var CROWDED = 6000;  // dots on screen from which they are drawn small
+    var image = null, pixels = null, stamps = null, stamp = 0, keptIndex = null, keptX = null, keptY = null;
+    var keptAt = null, stack = null;  // per pixel, the dot drawn there; per dot drawn, the events under it
+    var LABELLED = 300;  // stacks of events at one place labelled with their number, at most
+    function blend(at, v) {
+        var a = v >>> 24, d = pixels[at];
+        if (a === 255 || d === 0) { pixels[at] = v; return; }
+        var k = a / 255, j = 1 - k;
+        var r = ((v & 255) * k + (d & 255) * j) | 0, g = (((v >>> 8) & 255) * k + ((d >>> 8) & 255) * j) | 0;
+        var b = (((v >>> 16) & 255) * k + ((d >>> 16) & 255) * j) | 0;
+        pixels[at] = (Math.min(255, (a + (d >>> 24) * j) | 0) << 24) | (b << 16) | (g << 8) | r;
+    }
+    function blit(dot, side, x0, y0) {  // a sprite over the image at device pixel (x0, y0), cut at the edges
+        var w = image.width, h = image.height;
+        var xa = Math.max(0, -x0), ya = Math.max(0, -y0), xb = Math.min(side, w - x0), yb = Math.min(side, h - y0);
+        for (var y = ya; y < yb; y++) {
+            var row = (y0 + y) * w + x0, from = y * side;
+            for (var x = xa; x < xb; x++) { if (dot[from + x] >>> 24) { blend(row + x, dot[from + x]); } }
+        }
+    }
 
     var map = null, canvas = null, ctx = null, width = 0, height = 0;
     var visible = new Int32Array(o.mode === "cells" ? 0 : count), shownCount = 0, shownTotal = 0;
@@ -516,6 +544,10 @@ _SCRIPT = (
         width = size.x; height = size.y;
         canvas.width = width * ratio; canvas.height = height * ratio;
         canvas.style.width = width + "px"; canvas.style.height = height + "px";
+        image = canvas.width && canvas.height ? ctx.createImageData(canvas.width, canvas.height) : null;
+        pixels = image ? new Uint32Array(image.data.buffer) : null;
+        stamps = image ? new Int32Array(image.width * image.height) : null;
+        keptAt = image ? new Int32Array(image.width * image.height) : null;
         var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
         var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
         for (var i = 0; i < count; i++) { px[i] = mx[i] * scale - ox; py[i] = my[i] * scale - oy; }
@@ -529,16 +561,57 @@ _SCRIPT = (
     function drawPoints(p) {
         if (cluster) { shownCount = 0; shownTotal = count; return; }  // every date: the clustered markers
         var ws = p[0] - first, we = p[1] - first;
-        var hi = lowerBound(starts, we + 1, count), lo = lowerBound(starts, ws - longest, hi), n = 0;
+        var hi = lowerBound(starts, we + 1, count), lo = lowerBound(starts, ws - longest, hi), n = 0, onScreen = 0;
         for (var i = lo; i < hi; i++) {
             if (starts[i] + lengths[i] < ws) { continue; }
             visible[n++] = i;
-            var x = px[i], y = py[i];
-            if (x < -8 || y < -8 || x > width + 8 || y > height + 8) { continue; }
-            ctx.drawImage(sprites[style[i]], x - 6, y - 6, 12, 12);
+            if (px[i] > -8 && py[i] > -8 && px[i] < width + 8 && py[i] < height + 8) { onScreen++; }
         }
-        shownCount = n;
-        shownTotal = n;
+        shownCount = shownTotal = n;
+        if (!pixels) { return; }
+        if (!keptIndex) {
+            keptIndex = new Int32Array(count); keptX = new Int32Array(count); keptY = new Int32Array(count);
+            stack = new Int32Array(count);
+        }
+        var set = onScreen > CROWDED ? sprites.small : sprites.large, side = set.side;
+        var w = image.width, h = image.height;
+        var kept = 0;
+        stamp++;
+        for (var k = n - 1; k >= 0; k--) {  // the latest first: an earlier dot at the same pixel is hidden
+            var e = visible[k];
+            var x0 = Math.round((px[e] - set.half) * ratio), y0 = Math.round((py[e] - set.half) * ratio);
+            if (x0 <= -side || y0 <= -side || x0 >= w || y0 >= h) { continue; }
+            if (x0 >= 0 && y0 >= 0) {
+                var key = y0 * w + x0;
+                if (stamps[key] === stamp) { stack[keptAt[key]]++; continue; }
+                stamps[key] = stamp;
+                keptAt[key] = kept;
+            }
+            keptIndex[kept] = e; keptX[kept] = x0; keptY[kept] = y0; stack[kept] = 1; kept++;
+        }
+        pixels.fill(0);
+        for (var q = kept - 1; q >= 0; q--) { blit(set.pixels[style[keptIndex[q]]], side, keptX[q], keptY[q]); }
+        ctx.putImageData(image, 0, 0);
+        if (set === sprites.large) { labelStacks(kept); }
+    }
+    function labelStacks(kept) {  // the number of events at one place, beside its dot, where there are several
+        var stacks = [];
+        for (var q = 0; q < kept; q++) { if (stack[q] > 1) { stacks.push(q); } }
+        if (stacks.length > LABELLED) {
+            stacks.sort(function (a, b) { return stack[b] - stack[a]; });
+            stacks.length = LABELLED;
+        }
+        ctx.font = "600 11px system-ui, sans-serif";
+        ctx.textBaseline = "middle";
+        ctx.lineWidth = 3;
+        ctx.lineJoin = "round";
+        ctx.strokeStyle = "rgba(255, 255, 255, .9)";
+        ctx.fillStyle = "#1d2433";
+        stacks.forEach(function (q) {
+            var x = keptX[q] / ratio + 13, y = keptY[q] / ratio + 6, text = String(stack[q]);
+            ctx.strokeText(text, x, y);
+            ctx.fillText(text, x, y);
+        });
     }
     function binOf(day) {  // the bin holding `day` (days from the first day)
         return Math.max(0, lowerBound(edges, day + 1, edges.length) - 1);
