@@ -6,7 +6,7 @@ position) carries everything playback needs, sent once per rerun:
 
 - markers and points: per located event its coordinates (int32, 1e-5 degrees) and style (int8),
   as `layers.point_arrays` sends them, plus its first day and its length in days as compact
-  base64 arrays (uint16 offsets from the data's first day when they fit, else int32; an event
+  base64 arrays (uint8 or uint16 offsets from the data's first day when they fit, else int32; an event
   without an end date lasts one day). Each frame draws the events whose days overlap the period
   on one canvas (binary search on the sorted first days, then a scan): unclustered dots, as
   clusters would re-form on every frame. Markers mode keeps its popups: a click opens the event's.
@@ -177,9 +177,11 @@ def bin_edges(unit: str, first: int, last: int) -> np.ndarray:
 
 
 def _compact(values: np.ndarray) -> dict[str, str]:
-    """Whole numbers as base64 of the smallest of uint16 / int32 that holds them."""
-    small = values.size == 0 or (values.min() >= 0 and values.max() < 2**16)
-    kind, dtype = ("Uint16Array", "<u2") if small else ("Int32Array", "<i4")
+    """Whole numbers as base64 of the smallest of uint8 / uint16 / int32 that holds them."""
+    low, high = (int(values.min()), int(values.max())) if values.size else (0, 0)
+    kind, dtype = ("Int32Array", "<i4")
+    if low >= 0 and high < 2**16:
+        kind, dtype = ("Uint8Array", "u1") if high < 2**8 else ("Uint16Array", "<u2")
     return {"type": kind, "data": _b64(values.astype(dtype))}
 
 
@@ -372,7 +374,9 @@ _SCRIPT = (
         var bytes = Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
         return new Type(bytes.buffer);
     }
-    function compact(packed) { return decode(packed.data, packed.type === "Uint16Array" ? Uint16Array : Int32Array); }
+    function compact(packed) {
+        return decode(packed.data, {Uint8Array: Uint8Array, Uint16Array: Uint16Array}[packed.type] || Int32Array);
+    }
 
     // --- days and periods (as conflictmap.maps.playback.period) ------------------------------------
     var first = o.domain[0], last = o.domain[1];
