@@ -7,7 +7,7 @@ import json
 import statistics
 import time
 
-from benchmarks.chromium import CHROMIUM_FLAGS, EXECUTABLE
+from benchmarks.chromium import CHROMIUM_FLAGS, EXECUTABLE, served_app
 from benchmarks.options import sizes
 
 
@@ -18,63 +18,33 @@ def measure_browser(count: int, changes: int = 5) -> dict:
     thumb of the date slider with the keyboard, and times until the map's events layer has
     been replaced (streamlit-folium swaps `window.feature_group`).
     """
-    import os
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-    from pathlib import Path
 
     from playwright.sync_api import sync_playwright
 
-    root = Path(__file__).resolve().parent.parent
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CONFLICTMAP_SYNTHETIC_EVENTS": str(count)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
-         "localhost", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.3)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=EXECUTABLE, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            start = time.perf_counter()
-            page.goto(url + "/?start=2000-01-01&end=2024-12-31")
-            frame_element = page.locator('iframe[title="streamlit_folium.st_folium"]')
-            frame_element.wait_for(timeout=300_000)
-            frame = frame_element.element_handle().content_frame()
-            frame.wait_for_function("() => window.feature_group && window.feature_group.length > 0", timeout=300_000)
-            first_map_s = time.perf_counter() - start
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
-            thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
-            timings = []
-            for _ in range(changes):
-                frame.evaluate("() => { window.__layer = window.feature_group[window.feature_group.length - 1]; }")
-                thumb.focus()
-                began = time.perf_counter()
-                page.keyboard.press("PageUp")
-                frame.wait_for_function(
-                    "() => window.feature_group[window.feature_group.length - 1] !== window.__layer", timeout=60_000
-                )
-                timings.append((time.perf_counter() - began) * 1000)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served_app(count, start_timeout=180) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=EXECUTABLE, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        start = time.perf_counter()
+        page.goto(url + "/?start=2000-01-01&end=2024-12-31")
+        frame_element = page.locator('iframe[title="streamlit_folium.st_folium"]')
+        frame_element.wait_for(timeout=300_000)
+        frame = frame_element.element_handle().content_frame()
+        frame.wait_for_function("() => window.feature_group && window.feature_group.length > 0", timeout=300_000)
+        first_map_s = time.perf_counter() - start
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+        thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+        timings = []
+        for _ in range(changes):
+            frame.evaluate("() => { window.__layer = window.feature_group[window.feature_group.length - 1]; }")
+            thumb.focus()
+            began = time.perf_counter()
+            page.keyboard.press("PageUp")
+            frame.wait_for_function(
+                "() => window.feature_group[window.feature_group.length - 1] !== window.__layer", timeout=60_000
+            )
+            timings.append((time.perf_counter() - began) * 1000)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+        browser.close()
     result = {
         "events": count,
         "first_map_s": round(first_map_s, 2),

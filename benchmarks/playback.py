@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.chromium import CHROMIUM_FLAGS, EXECUTABLE
+from benchmarks.chromium import CHROMIUM_FLAGS, EXECUTABLE, served_app
 from benchmarks.options import sizes
 
 SECONDS = 4.0
@@ -121,33 +121,8 @@ def measure_standalone(browser, count: int, seconds: float = SECONDS) -> list[di
 
 def measure_app(browser, count: int, seconds: float = SECONDS) -> dict:
     """The app serving `count` synthetic events, played from a link: fps and whether any script ran."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
 
-    root = Path(__file__).resolve().parent.parent
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CONFLICTMAP_SYNTHETIC_EVENTS": str(count)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
-         "localhost", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.3)
+    with served_app(count, start_timeout=300) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url + "/?play_at=2000-01-01&play_step=day&play_speed=60")
         app = '[data-testid="stApp"]'
@@ -162,9 +137,6 @@ def measure_app(browser, count: int, seconds: float = SECONDS) -> dict:
         sample = _play(frame, page.keyboard, seconds)
         runs = page.evaluate("() => window.__runs")
         page.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return _summary("app", count, sample, {"script_ran_while_playing": "running" in runs})
 
 
