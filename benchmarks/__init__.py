@@ -1,1 +1,1 @@
-"""Benchmarks that print figures, run from the repository: `python -m benchmarks.NAME`. Never timed tests."""
+"""Benchmarks that print figures, run from the repository: `python -m conflictmap bench NAME`. Never timed tests."""

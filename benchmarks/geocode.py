@@ -1,5 +1,5 @@
 """The geocoder on real place lists against a naive exact-name lookup, in the same run:
-`python -m benchmarks.geocode [--holdout OUT.csv]`.
+`python -m conflictmap bench geocode [--holdout OUT.csv]`.
 
 Lists, each geocoded by ours (cold, then from the warm cache of answers) and by the naive lookup:
 
@@ -256,7 +256,7 @@ def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: di
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.geocode", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m conflictmap bench geocode", description=__doc__.split("\n\n")[0])
     parser.add_argument("--holdout", type=Path, help="the held-out Arabic list (default: written into the cache)")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -1,8 +1,8 @@
 """Import throughput: rows per second and peak memory of the CSV readers on 1,000,000-row files
 made by repeating the real samples in ../shared/data, against a naive reader in the same run.
 
-    .venv/bin/python -m benchmarks.import_throughput            # 1,000,000 rows each
-    .venv/bin/python -m benchmarks.import_throughput --rows 200000
+    .venv/bin/python -m conflictmap bench import_throughput            # 1,000,000 rows each
+    .venv/bin/python -m conflictmap bench import_throughput --rows 200000
 
 The UCDP file repeats the 7,473 GED events of conflict_data_irq.csv (header and HXL row once),
 the GDELT file the 2,111 rows of the 15-minute export; each copy adds an offset to the event id

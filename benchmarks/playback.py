@@ -1,4 +1,4 @@
-"""Time playback's frame rate in headless Chromium: `python -m benchmarks.playback [--sizes 60000,1000000]`.
+"""Time playback's frame rate in headless Chromium: `python -m conflictmap bench playback [--sizes 60000,1000000]`.
 
 For each size, synthetic events are exported as a standalone map (`conflictmap.maps.standalone`,
 the same playback layer the app sends) in points mode (the budget raised so that every event is a
@@ -141,7 +141,7 @@ def measure_app(browser, count: int, seconds: float = SECONDS) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.playback", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m conflictmap bench playback", description=__doc__)
     parser.add_argument("--sizes", type=sizes, default="60000,1000000", help="numbers of synthetic events")
     parser.add_argument("--seconds", type=float, default=SECONDS, help="how long each case plays")
     parser.add_argument("--app", action="store_true", help="also play in the served app (slower: starts a server)")

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import runpy
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.compose import base_geocoder, build_geocoder
 from conflictmap.geocode.gazetteer import load_gazetteer
 from conflictmap.schema import Format, LocatedBy
+from conflictmap.settings import ROOT
 
 
 def summary() -> dict:
@@ -70,7 +72,31 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--format", default="html", choices=["html", "csv", "geojson"])
     exporting.add_argument("-o", "--output", type=Path, required=True)
     exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
+    bench = commands.add_parser(
+        "bench", help="run a benchmark of the repository's benchmarks/ folder (it prints figures, not a pass or fail)"
+    )
+    bench.add_argument("benchmark", metavar="NAME", help="one of: " + ", ".join(benchmark_names()))
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="the benchmark's own options (NAME --help)")
     return parser
+
+
+def benchmark_names() -> list[str]:
+    """The benchmarks in the repository's benchmarks/ folder: its modules that run as a script."""
+    folder = ROOT / "benchmarks"
+    return sorted(
+        path.stem for path in folder.glob("*.py") if 'if __name__ == "__main__":' in path.read_text(encoding="utf-8")
+    )
+
+
+def bench_command(name: str, options: list[str]) -> None:
+    """Run `benchmarks/NAME.py` with `options` as its command line, as `python -m benchmarks.NAME` would."""
+    if name not in benchmark_names():
+        known = ", ".join(benchmark_names()) or "none: they live in a clone of the repository, not in the package"
+        raise ConflictmapError(f"no benchmark named {name!r} (benchmarks: {known})")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.argv = [f"python -m conflictmap bench {name}", *options]
+    runpy.run_module(f"benchmarks.{name}", run_name="__main__", alter_sys=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +194,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "export":
         print(json.dumps(export_command(args.start, args.end, args.format, args.output, args.events)))
+        return 0
+    if args.command == "bench":
+        bench_command(args.benchmark, args.options)
         return 0
     if args.command == "summary":
         print(json.dumps(summary(), indent=2, ensure_ascii=False))

@@ -2,6 +2,9 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from conflictmap.cli import main
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -133,3 +136,16 @@ def test_export_html_without_the_maps_files_is_one_line_and_exit_1(tmp_path, mon
     assert "Traceback" not in captured.err and len(captured.err.strip().splitlines()) == 1
     assert captured.err.startswith("conflictmap: the map's files are missing from ")
     assert captured.err.rstrip().endswith(": vendor/leaflet/leaflet.js")
+
+
+def test_bench_runs_a_benchmark_with_its_own_options(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["bench", "browser", "--help"])
+    assert exit.value.code == 0
+    assert "python -m conflictmap bench browser" in capsys.readouterr().out
+
+
+def test_bench_names_an_unknown_benchmark(capsys):
+    assert main(["bench", "nonesuch"]) == 1
+    message = capsys.readouterr().err
+    assert "no benchmark named 'nonesuch'" in message and "geocode" in message

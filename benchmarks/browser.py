@@ -1,4 +1,4 @@
-"""Slider change to map redrawn in headless Chromium: `python -m benchmarks.browser_redraw --sizes 1000000`."""
+"""Slider change to map redrawn in headless Chromium: `python -m conflictmap bench browser --sizes 1000000`."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def measure_browser(count: int, changes: int = 5) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.browser_redraw", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m conflictmap bench browser", description=__doc__)
     parser.add_argument("--sizes", type=sizes, default="1000000", help="numbers of synthetic events served")
     args = parser.parse_args(argv)
     for count in args.sizes:
