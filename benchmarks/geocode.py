@@ -40,14 +40,15 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.geocode.cache import CachedGeocoder
-from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
-from conflictmap.geocode.geocoder import OfflineGeocoder, distance_km
+from conflictmap.geocode.gazetteer import Gazetteer, distance_km, load_gazetteer
+from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import Format
 from conflictmap.settings import DATA_DIR, cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-UCDP_PLACES = ROOT.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
+SHARED = ROOT.parent / "shared" / "data"
+UCDP_PLACES = Path("ucdp-ged-iraq") / "derived_ucdp_iraq_place_coordinates.csv"
 DERIVE = ROOT / "scripts" / "derive_gazetteer.py"
 
 
@@ -63,13 +64,14 @@ class PlaceList:
     index: str = ""  # "arabic": the index lacks the held-out Arabic names; "absent": the held-out places
 
 
-def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
+def place_lists(holdout: Path | None, shared: Path = SHARED) -> dict[str, PlaceList]:
     """The lists of the module's doc, in order; a list whose source is missing is skipped, saying so."""
     lists = {}
-    if not UCDP_PLACES.exists():
-        print(f"{UCDP_PLACES} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
+    ucdp_places = shared / UCDP_PLACES
+    if not ucdp_places.exists():
+        print(f"{ucdp_places} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
     else:
-        ucdp = pd.read_csv(UCDP_PLACES)
+        ucdp = pd.read_csv(ucdp_places)
         lists["UCDP place list (IQ+adm1)"] = PlaceList(
             ucdp["where_coordinates"].tolist(),
             list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
@@ -88,7 +90,7 @@ def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
     names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
     iraq = [name for name in names if name != "Kerman"]
     lists["article places (IQ)"] = PlaceList(iraq, [truth[name] for name in iraq], "IQ")
-    rows = _holdout_rows(holdout)
+    rows = _holdout_rows(holdout, shared)
     if rows is not None:
         points = list(zip(rows["latitude"], rows["longitude"], strict=True))
         arabic = rows["name_ar"].tolist()
@@ -108,17 +110,17 @@ def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
     return lists
 
 
-def _holdout_rows(holdout: Path | None) -> pd.DataFrame | None:
+def _holdout_rows(holdout: Path | None, shared: Path = SHARED) -> pd.DataFrame | None:
     """The held-out Arabic names: `holdout`, or written by the gazetteer script into the cache."""
     path = holdout or cache_dir() / "holdout-arabic.csv"
     if not path.exists():
-        if not DERIVE.exists() or not UCDP_PLACES.parent.parent.exists():
+        if not DERIVE.exists() or not shared.exists():
             print("the held-out Arabic list needs scripts/derive_gazetteer.py and ../shared/data: skipped")
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:
             done = subprocess.run(
-                [sys.executable, str(DERIVE), "--out", scratch, "--holdout", str(path)],
+                [sys.executable, str(DERIVE), "--shared", str(shared), "--out", scratch, "--holdout", str(path)],
                 capture_output=True,
                 text=True,
             )
@@ -258,15 +260,18 @@ def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: di
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conflictmap bench geocode", description=__doc__.split("\n\n")[0])
     parser.add_argument("--holdout", type=Path, help="the held-out Arabic list (default: written into the cache)")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared/data)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     gazetteer = load_gazetteer()
     seconds = time.perf_counter() - started
     print(f"gazetteer: {len(gazetteer):,} places, {len(gazetteer.index):,} name keys ({seconds:.1f} s)")
-    lists = place_lists(args.holdout)
+    lists = place_lists(args.holdout, args.shared)
     indexes = {}
     if any(p.index for p in lists.values()):
-        ids = frozenset(_holdout_rows(args.holdout)["id"])
+        rows = _holdout_rows(args.holdout, args.shared)
+        assert rows is not None  # the lists that need an index came from it
+        ids = frozenset(rows["id"])
         for name, options in (("arabic", {"exclude_arabic_of": ids}), ("absent", {"exclude": ids})):
             started = time.perf_counter()
             indexes[name] = load_gazetteer(**options)

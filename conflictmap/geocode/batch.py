@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.geocoder import PlaceMatch, Resolver
+from conflictmap.geocode.answers import PlaceMatch, Resolver
 from conflictmap.geocode.placing import context_points, decide_by_context
 
 ADDED = [

@@ -8,7 +8,9 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from conflictmap.geocode.geocoder import OfflineGeocoder, _parts, distance_km
+from conflictmap.geocode.gazetteer import distance_km
+from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.query import name_parts
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import GeoPrecision
 from tests.conftest import ROOT
@@ -127,12 +129,12 @@ def test_site_words_prefer_the_curated_supplement(geocoder):
 
 
 def test_parts_of_a_qualified_name():
-    assert _parts("Dalil Air Base, near An Nasiriyah") == [
+    assert name_parts("Dalil Air Base, near An Nasiriyah") == [
         ("Dalil Air Base, near An Nasiriyah", False),
         ("Dalil Air Base", False),
         ("An Nasiriyah", True),
     ]
-    assert ("Kirkuk", True) in _parts("outskirts of Kirkuk")
+    assert ("Kirkuk", True) in name_parts("outskirts of Kirkuk")
 
 
 def test_it_is_a_geopy_geocoder(geocoder):
