@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
@@ -32,6 +34,17 @@ from conflictmap.geocode.rules import Decision, Outcome
 __all__ = ["OfflineGeocoder", "PlaceMatch"]
 
 
+class _NoNetwork(BaseSyncAdapter):
+    """geopy's transport for a geocoder that never asks the network: no HTTP client, no TLS context
+    (geopy's default adapter loads the system's certificates, a quarter of a second per geocoder)."""
+
+    def get_json(self, url: str, *, timeout: float, headers: dict[str, str]) -> object:
+        raise GeocoderServiceError(f"the offline geocoder makes no requests ({url})")
+
+    def get_text(self, url: str, *, timeout: float, headers: dict[str, str]) -> str:
+        raise GeocoderServiceError(f"the offline geocoder makes no requests ({url})")
+
+
 class OfflineGeocoder(Geocoder):
     """A geopy geocoder over the offline `Gazetteer`; never touches the network."""
 
@@ -44,7 +57,7 @@ class OfflineGeocoder(Geocoder):
         """`learned`: place names learned from events with coordinates (see conflictmap.geocode.learned);
         they win over the gazetteer for the very same name, in the same country. `overrides`:
         names analysts pinned to coordinates (see conflictmap.geocode.overrides); they win over everything."""
-        super().__init__(user_agent="conflictmap-offline")
+        super().__init__(user_agent="conflictmap-offline", adapter_factory=_NoNetwork)
         self.gazetteer = gazetteer
         self.learned = learned
         self.overrides = overrides or {}
@@ -112,6 +125,10 @@ class OfflineGeocoder(Geocoder):
         found = scripts(query)
         if len(found) > 1:
             return self._mixed(query, hints, found)
+        return self._resolve_parts(query, hints)
+
+    def _resolve_parts(self, query: str, hints: Hints) -> PlaceMatch:
+        """The whole name, then its parts, under `hints`; the strongest refusal when none answers."""
         outcome = Outcome(query, hints)
         parts = name_parts(query)
         if len(parts) > 1:

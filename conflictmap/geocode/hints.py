@@ -47,7 +47,8 @@ class Unresolved(Exception):
 
 def read_hints(gazetteer: Gazetteer, country: str | None, admin1: str | None, admin2: str | None) -> Hints:
     """The row's hints as areas; `Unresolved` for a country or province that does not exist, or a
-    district outside the province given."""
+    district named outside the province given (a district only spelled like one elsewhere, as
+    "Qaḑā’ Baghdād" is like Al-Baaj, is not used)."""
     notes: list[str] = []
     country = clean_hint(country)
     admin1, admin2 = clean_hint(admin1), clean_hint(admin2)
@@ -74,7 +75,7 @@ def read_hints(gazetteer: Gazetteer, country: str | None, admin1: str | None, ad
         hint = gazetteer.find_area(admin2, "district", code, within=province.code if province else None)
         if hint.area is None and province is not None:
             anywhere = gazetteer.find_area(admin2, "district", code)
-            if anywhere.area is not None:
+            if anywhere.area is not None and anywhere.how in ("name", "P-code"):
                 raise Unresolved(
                     refusal(
                         "",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from statistics import median
-
 import numpy as np
 
 from conflictmap.geocode.answers import COUNTRY, REGION, PlaceMatch
@@ -64,8 +62,8 @@ def region_answer(gazetteer: Gazetteer, query: str, part: str, hint: str | None)
     name = f"{words[0]} {gazetteer.countries[country].name}"
     return PlaceMatch(
         query=query,
-        latitude=float(median(lats[chosen].tolist())),
-        longitude=float(median(lons[chosen].tolist())),
+        latitude=float(np.median(lats[chosen])),
+        longitude=float(np.median(lons[chosen])),
         precision=REGION,
         located_by="gazetteer",
         matched_name=name,
@@ -82,8 +80,8 @@ def country_answer(gazetteer: Gazetteer, query: str, country: str) -> PlaceMatch
         return None
     return PlaceMatch(
         query=query,
-        latitude=float(median(lats.tolist())),
-        longitude=float(median(lons.tolist())),
+        latitude=float(np.median(lats)),
+        longitude=float(np.median(lons)),
         precision=COUNTRY,
         located_by="gazetteer",
         matched_name=gazetteer.countries[country].name,

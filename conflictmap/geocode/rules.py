@@ -55,6 +55,8 @@ COMMON_IN_REGION = 12
 #: How alike spellings must be (`likeness`) to be one name: same script, across scripts.
 VARIANT_SCORE = 0.85
 CROSS_SCRIPT_SCORE = 0.75
+#: At most this many rivals are listed beside an answer.
+MAX_RIVALS = 6
 #: The countries whose places count in how common a name is (Arabic-speaking and their neighbours).
 REGION_COUNTRIES = frozenset({"IQ", "SY", "JO", "KW", "SA", "IR", "TR", "LB", "EG", "AE", "QA", "BH", "OM", "YE", "PS"})
 
@@ -134,7 +136,7 @@ class Decision:
         scored: list[tuple[float, Place, bool]] = []
         area = self.hints.area
         for key, place in self.gazetteer.lookup_variants(self.key, self.hints.country or ""):
-            if area is not None and not self._within(place, area):
+            if area is not None and not self._in_hints(place):
                 continue  # a spelling variant is looked for inside the hints only
             same_script = has_arabic(key) == arabic
             score = alike(self.key, key, VARIANT_SCORE if same_script else CROSS_SCRIPT_SCORE)
@@ -155,11 +157,16 @@ class Decision:
 
     def _within(self, place: Place, area: Area) -> bool:
         """Whether a place lies in an area: by its codes (P-codes nest: IQG15Q04N01 is in IQG15Q04,
-        in IQG15), else, for a place without codes, by the area's bounding box."""
+        in IQG15), else, for a place without codes or coded only to a larger area that holds this one
+        (a curated site known by its province, asked for in a district), by the area's bounding box."""
         code = place.admin3_code or place.admin2_code or place.admin1_code
-        if code:
-            return code.startswith(area.code) if PCODE.match(area.code) else place.admin1_code == area.code
-        return area.holds(place.latitude, place.longitude)
+        if not code:
+            return area.holds(place.latitude, place.longitude)
+        if not PCODE.match(area.code):
+            return place.admin1_code == area.code
+        if code.startswith(area.code):
+            return True
+        return area.code.startswith(code) and area.holds(place.latitude, place.longitude)
 
     def _fits(self, place: Place) -> bool:
         """Whether a place is the kind the name says: a "village" is no city, a "district" a district."""
@@ -369,7 +376,8 @@ class Decision:
             )
             return None
         origin = best.point
-        rivals = [p for p in representatives(outside, self.key) if distance_km(origin, p.point) > SAME_PLACE_KM][:6]
+        away = sorted((km, i, p) for i, p in enumerate(outside) if (km := distance_km(origin, p.point)) > SAME_PLACE_KM)
+        rivals = representatives([p for _, _, p in away[: MAX_RIVALS * 4]], self.key)[:MAX_RIVALS]  # nearest first
         precision = best.precision
         if best.kind not in AREA_KINDS:
             if "governorate" in self.kinds:

@@ -351,3 +351,29 @@ def test_a_name_in_both_scripts_is_answered_when_they_agree(geocoder):
     match = geocoder.resolve("Fallujah الفلوجة", country="IQ")
     assert match.resolved and "the Latin name agrees" in match.evidence
     assert distance_km((match.latitude, match.longitude), FALLUJAH) < 10
+
+
+# district hints drawn by other lines ----------------------------------------------------------
+def test_a_district_only_spelled_like_one_of_another_province_is_not_used(geocoder):
+    # "Qaḑā’ Baghdād" (the capital's old district) is no COD-AB district; it spells like Al-Baaj, in Nineveh
+    match = geocoder.resolve("Az Za‘farānīyah town", country="IQ", admin1="Baghdād province", admin2="Qaḑā’ Baghdād")
+    assert match.resolved and match.admin1_pcode == "IQG08"
+    assert "not recognised, not used" in match.evidence
+
+
+def test_a_site_known_by_its_province_answers_in_its_district(geocoder):
+    match = geocoder.resolve("Ain Assad Air Base", country="IQ", admin1="Al Anbār province", admin2="Hīt district")
+    assert match.resolved and distance_km((match.latitude, match.longitude), (33.79, 42.44)) < 10
+
+
+def test_a_district_hint_still_keeps_the_name_inside_it(geocoder):
+    # the district narrows: a village of that name only in another district, by either lines, stays out
+    match = geocoder.resolve("Al Fawwālīyah village", country="IQ", admin1="Diyālá province", admin2="Al-Khalis")
+    assert not match.resolved and match.reason == "only elsewhere"
+
+
+def test_a_noun_before_another_is_spelled_at_or_ah(geocoder):
+    # the taa marbuta of "Qarat Tabbah" (a noun before another) is the "-ah" of Qarah Tabah
+    match = geocoder.resolve("Qarat Tabbah town", country="IQ", admin1="Diyālá province", admin2="Qaḑā’ Kifrī")
+    assert match.resolved and match.matched_name == "Qarah Tabah"
+    assert distance_km((match.latitude, match.longitude), (34.433, 44.935)) < 1
