@@ -350,3 +350,9 @@ def test_dates_pandas_cannot_hold_and_huge_counts_are_set_aside_not_raised(forma
     assert len(imported.events) == 1 and imported.rejected["line"].tolist() == [3, 4]
     reasons = " ".join(imported.rejected["rejection_reasons"])
     assert "not a valid date" in reasons and "not a whole number" in reasons
+
+
+def test_a_header_of_100000_columns_is_refused_with_its_count():
+    header = ",".join(["date", "place", *(f"c{i}" for i in range(100_000))])
+    with pytest.raises(ReadError, match="the header has 100,002 columns"):
+        import_file(f"{header}\n2024-01-04,Baghdad\n".encode(), "wide.csv")
