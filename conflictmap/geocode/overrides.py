@@ -88,14 +88,24 @@ def parse_overrides(content: bytes, name: str = "place_overrides.csv") -> pd.Dat
     if not text.strip():
         return _empty()
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, csv.Error, ValueError) as error:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
         raise OverridesError(f"{name} is not a readable CSV table: {error}") from None
-    missing = [column for column in REQUIRED if column not in table.columns]
+    header, body = [column.strip() for column in rows[0]], [row for row in rows[1:] if row]
+    for line, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise OverridesError(
+                f"{name} is not a readable CSV table: line {line} has {len(row)} fields, the header {len(header)}"
+            )
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise OverridesError(f"{name} names the column {', '.join(repeated)} more than once in its header")
+    missing = [column for column in REQUIRED if column not in header]
     if missing:
-        found = ", ".join(map(str, table.columns[:8]))
+        found = ", ".join(header[:8])
         raise OverridesError(f"{name} has no column {', '.join(missing)} (its header reads: {found})")
-    return table.reindex(columns=COLUMNS, fill_value="")
+    table = pd.DataFrame(body, columns=header, dtype=str)
+    return table.reindex(columns=COLUMNS, fill_value="").fillna("")
 
 
 def load_overrides(path: Path | None = None) -> OverridesFile:

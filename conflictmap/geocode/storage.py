@@ -52,8 +52,10 @@ def why(error: OSError) -> str:
     """An OSError in an analyst's words: `why(OSError(errno.ENOSPC, "x"))` is 'the disk is full'."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the folder or file is read-only"
+    if error.errno == errno.EROFS:
+        return "the disk is read-only"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: a read-only folder or file"
     if error.errno == errno.ENOENT:
         return "the folder does not exist"
     return error.strerror or str(error)
