@@ -346,7 +346,8 @@ def test_an_unreadable_overrides_file_is_said(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     found = load_overrides(path)
-    assert found.problem == "overrides.csv could not be read (permission denied: a read-only folder or file)" and found.table.empty
+    assert found.problem == "overrides.csv could not be read (permission denied: a read-only folder or file)"
+    assert found.table.empty
 
 
 def test_a_file_damaged_after_it_was_opened_makes_the_save_stale(tmp_path):
