@@ -3,6 +3,7 @@ problem kept for the page to show."""
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -88,7 +89,8 @@ def read_events(
             continue
         except Exception as error:  # a reader's own bug must not stop the app: said, logged with its trace
             log.exception("conflictmap: reading %s failed", item.path)
-            problems.append(f"{item.path.name}: it could not be read ({type(error).__name__}: {error})")
+            kind = "as a table" if isinstance(error, csv.Error) else f"({type(error).__name__})"
+            problems.append(f"{item.path.name}: it could not be read {kind}: {error}")
             continue
         frames.append(result.events)
         read[item.path.name] = result.read

@@ -48,6 +48,12 @@ def overrides_editor() -> None:
         )
         st.button("Read the overrides file again", key="places.reload", on_click=_reload, icon=":material/refresh:")
         return
+    locked = store.unwritable()
+    if locked:
+        st.warning(
+            f"{widgets.plain(locked)}: you can see the overrides and try changes, but a save will be refused.",
+            icon=":material/lock:",
+        )
     skipped = check_overrides(opened.table, loading.geocoder().gazetteer)
     if skipped:
         listed = "\n".join(f"- {widgets.plain(problem)}" for problem in skipped[:20])

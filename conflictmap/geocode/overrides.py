@@ -125,6 +125,16 @@ def load_overrides(path: Path | None = None) -> OverridesFile:
         return OverridesFile(_empty(), version, str(error))
 
 
+def unwritable(path: Path | None = None) -> str | None:
+    """Why a save to the overrides file would fail for lack of permission (None: it would not)."""
+    path = path or OVERRIDES
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path.name} is read-only for this server"
+    if not os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
+        return f"the folder {path.parent} is read-only for this server"
+    return None
+
+
 def read_overrides(path: Path | None = None) -> pd.DataFrame:
     """The overrides table (COLUMNS); empty when the file does not exist, and also when it cannot be
     read, which is then said once (the Places page shows why: `load_overrides`)."""

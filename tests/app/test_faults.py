@@ -195,7 +195,9 @@ def test_a_read_only_overrides_file_is_said_and_left_whole(overrides_file, monke
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(overrides_module, "write_atomically", read_only)
+    monkeypatch.setattr(overrides_module.os, "access", lambda path, mode: False)  # as for any user but root
     places.button(key="places.save").click().run()
+    assert "place_overrides.csv is read-only for this server" in _warnings(places), "said before the save too"
     assert not places.exception
     errors = _errors(places)
     assert "place_overrides.csv could not be saved" in errors and "read-only" in errors and "unchanged" in errors
