@@ -6,6 +6,7 @@ import streamlit as st
 from conflictmap.app import import_form, page, session, widgets
 from conflictmap.datasets import problem_table
 from conflictmap.filters import apply_filters
+from conflictmap.settings import events_dir
 
 page.setup("Data")
 loaded = session.working_set()
@@ -24,6 +25,7 @@ if session.has_working_set():
         st.rerun()
 if loaded.problems:
     st.subheader("What could not be loaded")
+    st.caption(f"The data folder: {widgets.plain(events_dir())} (set by {widgets.plain('CONFLICTMAP_DATA_DIR')}).")
     st.dataframe(problem_table(loaded), hide_index=True, key="data.problems", column_config={
         "file": "File or folder", "problem": "Why it could not be loaded"})  # fmt: skip
 import_form.downloads(loaded, apply_filters(loaded.events, filters), filters)

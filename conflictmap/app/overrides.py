@@ -42,8 +42,8 @@ def overrides_editor() -> None:
     opened = _opened()
     if opened.problem:
         st.error(
-            f"The place overrides are not used: {widgets.plain(opened.problem)}. Fix the file or move it away, "
-            "then read it again; everything else works without the overrides.",
+            f"The place overrides are not used: {widgets.plain(opened.problem)}. Fix the file or move it away "
+            f"({widgets.plain(store.OVERRIDES)}), then read it again; everything else works without the overrides.",
             icon=":material/error:",
         )
         st.button("Read the overrides file again", key="places.reload", on_click=_reload, icon=":material/refresh:")
