@@ -96,6 +96,8 @@ def read_events(
         read[item.path.name] = result.read
         if len(result.rejected):
             rejected[item.path.name] = result.rejected
+    for problem in problems:  # the server's log too: whoever runs it may never open the page
+        log.warning("conflictmap: could not load %s", problem)
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
     return events, problems, rejected, read
 
