@@ -140,7 +140,7 @@ def read_overrides(path: Path | None = None) -> pd.DataFrame:
     read, which is then said once (the Places page shows why: `load_overrides`)."""
     found = load_overrides(path)
     if found.problem:
-        notice(f"The place overrides are not used: {found.problem}.")
+        notice(f"The place overrides are not used ({path or OVERRIDES}): {found.problem}.")
     return found.table
 
 
