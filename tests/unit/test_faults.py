@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conflictmap.datasets import load_events, problem_summary, problem_table, read_events, shipped
+from conflictmap.datasets import Loaded, load_events, problem_summary, problem_table, read_events, shipped
 from conflictmap.geocode import gazetteer as gazetteer_module
 from conflictmap.geocode import storage
 from conflictmap.geocode.cache import CachedGeocoder
@@ -423,5 +423,6 @@ def test_a_reader_crash_is_one_problem_not_a_crash(tmp_path, monkeypatch, error,
     assert events.empty and read == {} and said in problems
 
 
-def test_no_problems_no_summary(loaded):
+def test_no_problems_no_summary():
+    loaded = Loaded(pd.DataFrame(), pd.DataFrame(), problems=(), rejected={}, read={"report_events.csv": 9})
     assert problem_summary(loaded) is None and problem_table(loaded).empty
