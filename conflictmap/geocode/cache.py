@@ -126,7 +126,7 @@ class CachedGeocoder:
         if not (self.misses or self.damaged):
             return
         try:
-            write_atomically(self.path, lambda handle: answers_to_json(self.answers, handle))
+            write_atomically(self.path, lambda handle: answers_to_json(self.answers, handle), durable=False)
         except OSError as error:
             notice(
                 f"The geocoding cache could not be saved in {self.path.parent} ({why(error)}): "

@@ -883,7 +883,7 @@ def load_gazetteer(
             return found
     gazetteer = build_gazetteer(exclude_arabic_of, exclude)
     try:
-        write_atomically(path, lambda handle: _write_index(gazetteer, handle))
+        write_atomically(path, lambda handle: _write_index(gazetteer, handle), durable=False)
     except OSError as error:
         notice(
             f"The gazetteer index could not be saved in {directory} ({why(error)}): "

@@ -61,17 +61,21 @@ def why(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object], durable: bool = True) -> None:
     """`write(handle)` into a temporary file beside `path`, then renamed to `path`: all or nothing.
     An OSError (read-only folder, full disk) leaves `path` as it was, removes the temporary file
-    and is raised for the caller to say what it means."""
+    and is raised for the caller to say what it means. `durable` flushes the file to the disk
+    before the rename (so a power cut cannot leave it empty): for what an analyst made (the
+    overrides); a cache skips it (a busy disk can stall a flush for seconds, and a cache lost
+    to a power cut is rebuilt)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with temporary.open("wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
