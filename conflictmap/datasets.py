@@ -3,6 +3,8 @@ problem kept for the page to show."""
 
 from __future__ import annotations
 
+import csv
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +19,8 @@ from conflictmap.readers.importing import import_file
 from conflictmap.readers.table import ReadError, ReadResult
 from conflictmap.schema import Format, conform
 from conflictmap.settings import events_dir
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,24 +56,69 @@ class Loaded:
     choices: dict[str, list[str]] = field(default_factory=dict)  # what the filters offer (filter_choices)
 
 
+def _folder_problem(shipped: tuple[Shipped, ...]) -> str | None:
+    """What is wrong with the data folder itself, when it is missing or holds none of the files."""
+    folders = {item.path.parent for item in shipped}
+    if len(folders) != 1:
+        return None
+    (folder,) = folders
+    names = ", ".join(item.path.name for item in shipped)
+    if not folder.is_dir():
+        return f"data folder {folder}: it does not exist (CONFLICTMAP_DATA_DIR names the folder holding {names})"
+    if not any(item.path.exists() for item in shipped):
+        return f"data folder {folder}: it holds none of the event files ({names})"
+    return None
+
+
 def read_events(
     shipped: tuple[Shipped, ...],
 ) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame], dict[str, int]]:
     """Every file read, not yet placed: (events, problems, rejected rows per file, rows read per file).
-    A file that fails is reported, the others still read."""
+    A file that fails is reported ("<file>: <reason>"), the others still read; a missing or empty
+    data folder is one problem ("data folder <folder>: <reason>"). Nothing a file holds stops the load."""
     frames, problems, rejected, read = [], [], {}, {}
+    folder = _folder_problem(shipped)
+    if folder is not None:
+        problems.append(folder)
+        shipped = ()
     for item in shipped:
         try:
             result = item.read()
         except ReadError as error:
             problems.append(str(error))
             continue
+        except Exception as error:  # a reader's own bug must not stop the app: said, logged with its trace
+            log.exception("conflictmap: reading %s failed", item.path)
+            kind = "as a table" if isinstance(error, csv.Error) else f"({type(error).__name__})"
+            problems.append(f"{item.path.name}: it could not be read {kind}: {error}")
+            continue
         frames.append(result.events)
         read[item.path.name] = result.read
         if len(result.rejected):
             rejected[item.path.name] = result.rejected
+    for problem in problems:  # the server's log too: whoever runs it may never open the page
+        log.warning("conflictmap: could not load %s", problem)
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
     return events, problems, rejected, read
+
+
+def problem_table(loaded: Loaded) -> pd.DataFrame:
+    """The load's problems as a table: the file (or data folder) and the reason, one row each."""
+    rows = [problem.partition(": ")[::2] for problem in loaded.problems]
+    return pd.DataFrame(rows, columns=["file", "problem"], dtype="string")
+
+
+def problem_summary(loaded: Loaded) -> str | None:
+    """What the load's problems mean for the pages: None when there are none."""
+    if not loaded.problems:
+        return None
+    if not loaded.read:
+        return (
+            "No data set could be loaded, so the pages are empty: the Data page lists why, and a file added "
+            "there is shown as usual."
+        )
+    loaded_names = ", ".join(loaded.read)
+    return f"The other data sets are loaded ({loaded_names}); the Data page lists what could not be read and why."
 
 
 def load_events(shipped: tuple[Shipped, ...], geocoder: OfflineGeocoder) -> Loaded:

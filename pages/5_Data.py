@@ -4,10 +4,13 @@ geocode it, and add it to this session's working data set."""
 import streamlit as st
 
 from conflictmap.app import import_form, page, session, widgets
+from conflictmap.datasets import problem_table
 from conflictmap.filters import apply_filters
+from conflictmap.settings import events_dir
 
 page.setup("Data")
 loaded = session.working_set()
+widgets.show_load_problems(loaded)
 filters = widgets.sidebar_filters(loaded, page="data")
 
 st.title("Data")
@@ -20,6 +23,11 @@ if session.has_working_set():
     if st.button("Go back to the shipped data only", key="data.back", icon=":material/undo:"):
         session.set_working(None)
         st.rerun()
+if loaded.problems:
+    st.subheader("What could not be loaded")
+    st.caption(f"The data folder: {widgets.plain(events_dir())} (set by {widgets.plain('CONFLICTMAP_DATA_DIR')}).")
+    st.dataframe(problem_table(loaded), hide_index=True, key="data.problems", column_config={
+        "file": "File or folder", "problem": "Why it could not be loaded"})  # fmt: skip
 import_form.downloads(loaded, apply_filters(loaded.events, filters), filters)
 
 file = import_form.upload()

@@ -7,7 +7,7 @@ on every run. So the session directory is seeded with a prebuilt index from a pe
 outside the repository (`PREBUILT`, the app's own default cache directory) when one with the same
 fingerprint is there, and an index built during the session is kept there for the next run. The
 fingerprint covers every input of the index, so a seeded index is exactly the one that would be
-built. Geocoding answers (`geocode-*.pickle`) are never seeded: every session starts without them.
+built. Geocoding answers (`geocode-*.json`) are never seeded: every session starts without them.
 """
 
 from __future__ import annotations

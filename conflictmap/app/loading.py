@@ -20,6 +20,7 @@ import streamlit as st
 from conflictmap.datasets import Loaded, load_events, shipped, with_synthetic
 from conflictmap.geocode.compose import base_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.storage import notices
 from conflictmap.maps.assets import MapAssets, find_assets
 from conflictmap.readers.validation import CountryBounds, bounds_from_gazetteer
 from conflictmap.settings import events_dir, synthetic_count
@@ -153,6 +154,19 @@ def reload_geocoding() -> None:
         for load in _SHARED.values():
             load.reset()
     country_bounds.clear()
+
+
+SEEN_NOTICES = "conflictmap.seen_notices"
+
+
+def new_notices() -> list[str]:
+    """What went wrong with the server's caches or overrides file (a damaged cache rebuilt, a folder
+    that cannot be written) that this session has not been told yet: each is told once per session,
+    on the first page that runs after it happened."""
+    seen: set[str] = st.session_state.setdefault(SEEN_NOTICES, set())
+    fresh = [message for message in notices() if message not in seen]
+    seen.update(fresh)
+    return fresh
 
 
 @st.cache_resource

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from conflictmap.app import session
-from conflictmap.datasets import Loaded
+from conflictmap.app import loading, session
+from conflictmap.datasets import Loaded, problem_summary
 from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
@@ -171,8 +171,13 @@ def place_table(places: pd.DataFrame, key: str, height: TableHeight = "auto") ->
 
 def show_load_problems(loaded: Loaded) -> None:
     """Files that could not be read, and rows set aside, stated plainly above the page."""
+    for message in loading.new_notices():
+        st.warning(plain(message), icon=":material/report:")
     for problem in loaded.problems:
-        st.error(f"Could not read {plain(problem)}. The other data sets are loaded.", icon=":material/error:")
+        st.error(f"Could not read {plain(problem)}.", icon=":material/error:")
+    summary = problem_summary(loaded)
+    if summary:
+        st.caption(plain(summary))
     for name, rejected in loaded.rejected.items():
         with st.expander(f"{len(rejected)} row(s) of {plain(name)} were set aside", icon=":material/warning:"):
             st.dataframe(rejected, hide_index=True)

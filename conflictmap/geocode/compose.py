@@ -20,12 +20,12 @@ from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.learned import learn_places
 from conflictmap.geocode.nominatim import online_fallback
-from conflictmap.geocode.overrides import OVERRIDES, override_places, read_overrides
+from conflictmap.geocode.overrides import override_places, read_overrides
 
 
-def base_geocoder(overrides: Path = OVERRIDES, gazetteer: Gazetteer | None = None) -> OfflineGeocoder:
+def base_geocoder(overrides: Path | None = None, gazetteer: Gazetteer | None = None) -> OfflineGeocoder:
     """The gazetteer (built or loaded from its cache), the curated supplement in it, and the
-    analysts' overrides from `overrides`; nothing learned yet."""
+    analysts' overrides from `overrides` (default data/place_overrides.csv); nothing learned yet."""
     gazetteer = gazetteer or load_gazetteer()
     return OfflineGeocoder(gazetteer, overrides=override_places(read_overrides(overrides), gazetteer))
 

@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -43,6 +44,7 @@ from conflictmap.geocode.normalise import (
     spelling_key,
     spelling_of_key,
 )
+from conflictmap.geocode.storage import notice, remove_abandoned, why, write_atomically
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import DATA_DIR, cache_dir
 
@@ -806,47 +808,93 @@ def build_gazetteer(exclude_arabic_of: Collection[str] = (), exclude: Collection
 
 #: Indexes loaded or built in this process, by their cache file: one copy each.
 _LOADED: dict[str, Gazetteer] = {}
+#: The first line of an index file: what it is, then its fingerprint.
+INDEX_HEADER = b"conflictmap gazetteer index "
+#: What an index file may name when it is unpickled: the index's own classes, numpy's arrays and
+#: dtypes, Python's arrays. Anything else (os.system, builtins.eval…) is refused, so a file planted
+#: in the cache folder cannot run code (the "Restricting Globals" recipe of Python's pickle docs).
+_SAFE_GLOBALS = {
+    ("numpy", "dtype"),
+    ("numpy", "ndarray"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+}
 
 
-def _loaded(path: str) -> Gazetteer | None:
+class _IndexUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        if module == __name__ and isinstance(globals().get(name), type):  # the index's own classes
+            return globals()[name]
+        raise pickle.UnpicklingError(f"it names {module}.{name}, which an index never holds (refused, not run)")
+
+
+def _loaded(path: str, version: str) -> Gazetteer | None:
+    """The index in the cache file `path` if it is one, of `version`; None (and a notice) when it is
+    damaged, from another version, or holds anything an index does not: it is then rebuilt."""
     if path in _LOADED:
         return _LOADED[path]
     try:
         with open(path, "rb") as handle:
-            loaded = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None  # a damaged cache, or one written by another version of the code, is rebuilt
+            header = handle.readline(200)
+            if header != INDEX_HEADER + version.encode() + b"\n":
+                raise ValueError("it is not an index of this version of conflictmap")
+            loaded = _IndexUnpickler(handle).load()
+        if not isinstance(loaded, Gazetteer) or loaded.version != version:
+            raise ValueError("it holds something other than an index of this version")
+    except OSError as error:
+        notice(f"The gazetteer index {path} could not be read ({why(error)}): it is built again (about 30 s).")
+        return None
+    except Exception as error:  # a damaged pickle raises many kinds (UnpicklingError, EOFError, KeyError…)
+        notice(f"The gazetteer index {path} was damaged or not one ({error}): it is built again (about 30 s).")
+        return None
     gc.freeze()  # once per index: its millions of long-lived references stay out of every collection
     _LOADED[path] = loaded
     return loaded
+
+
+def _write_index(gazetteer: Gazetteer, handle: IO[bytes]) -> None:
+    handle.write(INDEX_HEADER + gazetteer.version.encode() + b"\n")
+    pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_gazetteer(
     directory: Path | None = None, exclude_arabic_of: Collection[str] = (), exclude: Collection[str] = ()
 ) -> Gazetteer:
     """The gazetteer, from the on-disk cache when its fingerprint matches, else built and cached
-    (see `build_gazetteer` for the exclusions; such an index is cached apart, as gazetteer-holdout-*)."""
+    (see `build_gazetteer` for the exclusions; such an index is cached apart, as gazetteer-holdout-*).
+    A damaged cache is rebuilt; one that cannot be written (a read-only folder, a full disk) is said
+    once and the index built is used all the same."""
     directory = directory or cache_dir()
     held_out = bool(exclude_arabic_of or exclude)
     prefix = "gazetteer-holdout-" if held_out else "gazetteer-"
-    path = directory / f"{prefix}{fingerprint(exclude_arabic_of, exclude)}.pickle"
-    if path.exists():
-        found = _loaded(str(path))
+    version = fingerprint(exclude_arabic_of, exclude)
+    path = directory / f"{prefix}{version}.pickle"
+    if str(path) in _LOADED or path.exists():
+        found = _loaded(str(path), version)
         if found is not None:
             return found
     gazetteer = build_gazetteer(exclude_arabic_of, exclude)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
+        write_atomically(path, lambda handle: _write_index(gazetteer, handle), durable=False)
+    except OSError as error:
+        notice(
+            f"The gazetteer index could not be saved in {directory} ({why(error)}): "
+            "each start of the server builds it again (about 30 s)."
+        )
+    else:
+        remove_abandoned(directory)
         if not held_out:  # the held-out indexes are few, and each is kept
             for stale in directory.glob("gazetteer-*.pickle"):
                 if stale != path and not stale.name.startswith("gazetteer-holdout-"):
                     stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only disk still gets a working gazetteer
     gc.freeze()
     _LOADED[str(path)] = gazetteer
     return gazetteer

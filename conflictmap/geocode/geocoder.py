@@ -30,9 +30,6 @@ from conflictmap.geocode.ranking import SAME_PLACE_KM
 from conflictmap.geocode.regions import country_answer, region_answer
 from conflictmap.geocode.rules import Decision, Outcome
 
-# PlaceMatch is what `resolve` answers: named here too for the modules that take both from here
-__all__ = ["OfflineGeocoder", "PlaceMatch"]
-
 
 class _NoNetwork(BaseSyncAdapter):
     """geopy's transport for a geocoder that never asks the network: no HTTP client, no TLS context

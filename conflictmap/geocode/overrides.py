@@ -1,28 +1,147 @@
 """Analysts' overrides: a place name pinned to coordinates. Overrides win over every other
 answer and are shown as such ("override"). Kept in data/place_overrides.csv, edited on the
-Places page."""
+Places page.
+
+The file is shared by every session of a server (and by servers sharing the folder), so a save is
+checked against the version read when the editor opened it (`OverridesFile.version`, the digest of
+the file's bytes): a save over a file someone else saved since is refused (`StaleOverrides`), never
+merged silently, and a save is written atomically (a temporary file renamed over the old one), so
+the file is never half-written. A file that cannot be read or parsed is `OverridesFile.problem`:
+the geocoder then works without overrides and the Places page says why.
+"""
 
 from __future__ import annotations
 
+import csv
+import fcntl
+import hashlib
+import io
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.gazetteer import Gazetteer, Place
 from conflictmap.geocode.normalise import name_key
+from conflictmap.geocode.storage import notice, why, write_atomically
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import DATA_DIR
 
 OVERRIDES = DATA_DIR / "place_overrides.csv"
 COLUMNS = ["place", "country", "latitude", "longitude", "precision", "note"]
+REQUIRED = ("place", "latitude", "longitude")
+#: The version of a file that does not exist (yet).
+MISSING = "missing"
+#: An overrides file larger than this is refused (a few thousand overrides are well under 1 MB).
+MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_overrides(path: Path = OVERRIDES) -> pd.DataFrame:
-    """The overrides table (COLUMNS); empty when the file does not exist."""
-    if not path.exists():
-        return pd.DataFrame({column: pd.Series(dtype="string") for column in COLUMNS})
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return table.reindex(columns=COLUMNS, fill_value="")
+class OverridesError(ConflictmapError):
+    """The overrides file cannot be read, or a save was refused; the message says why and what to do."""
+
+
+class StaleOverrides(OverridesError):
+    """The file was saved by someone else after this editor read it."""
+
+
+@dataclass(frozen=True)
+class OverridesFile:
+    """The overrides as read: the table (empty when unreadable), the version it was read at, and
+    `problem`, why it could not be read (None: it was)."""
+
+    table: pd.DataFrame
+    version: str
+    problem: str | None = None
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="string") for column in COLUMNS})
+
+
+def _version(content: bytes | None) -> str:
+    return MISSING if content is None else hashlib.sha256(content).hexdigest()[:16]
+
+
+def _content(path: Path) -> bytes | None:
+    """The file's bytes; None when it does not exist."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise OverridesError(f"{path.name} is larger than {MAX_BYTES // 2**20} MB: it cannot be an overrides file")
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise OverridesError(f"{path.name} could not be read ({why(error)})") from error
+
+
+def parse_overrides(content: bytes, name: str = "place_overrides.csv") -> pd.DataFrame:
+    """The overrides table (COLUMNS) of a file's bytes; OverridesError naming the line or column."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise OverridesError(f"{name} is not UTF-8 text (byte {error.start} is {content[error.start]:#04x})") from None
+    if not text.strip():
+        return _empty()
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise OverridesError(f"{name} is not a readable CSV table: {error}") from None
+    header, body = [column.strip() for column in rows[0]], [row for row in rows[1:] if row]
+    for line, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise OverridesError(
+                f"{name} is not a readable CSV table: line {line} has {len(row)} fields, the header {len(header)}"
+            )
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise OverridesError(f"{name} names the column {', '.join(repeated)} more than once in its header")
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        found = ", ".join(header[:8])
+        raise OverridesError(f"{name} has no column {', '.join(missing)} (its header reads: {found})")
+    table = pd.DataFrame(body, columns=header, dtype=str)
+    return table.reindex(columns=COLUMNS, fill_value="").fillna("")
+
+
+def load_overrides(path: Path | None = None) -> OverridesFile:
+    """The overrides file read, never raising: its problem, if any, is in the result."""
+    path = path or OVERRIDES
+    try:
+        content = _content(path)
+        version = _version(content)
+        if content is None:
+            return OverridesFile(_empty(), version)
+        return OverridesFile(parse_overrides(content, path.name), version)
+    except OverridesError as error:
+        try:
+            version = _version(path.read_bytes())
+        except OSError:
+            version = "unreadable"
+        return OverridesFile(_empty(), version, str(error))
+
+
+def unwritable(path: Path | None = None) -> str | None:
+    """Why a save to the overrides file would fail for lack of permission (None: it would not)."""
+    path = path or OVERRIDES
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path.name} is read-only for this server"
+    if not os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
+        return f"the folder {path.parent} is read-only for this server"
+    return None
+
+
+def read_overrides(path: Path | None = None) -> pd.DataFrame:
+    """The overrides table (COLUMNS); empty when the file does not exist, and also when it cannot be
+    read, which is then said once (the Places page shows why: `load_overrides`)."""
+    found = load_overrides(path)
+    if found.problem:
+        notice(f"The place overrides are not used ({path or OVERRIDES}): {found.problem}.")
+    return found.table
 
 
 def _rows(table: pd.DataFrame) -> list[dict[str, str]]:
@@ -60,8 +179,51 @@ def _row_problems(number: int, row: dict[str, str], gazetteer: Gazetteer) -> lis
     return problems
 
 
-def save_overrides(table: pd.DataFrame, path: Path = OVERRIDES) -> None:
-    table.reindex(columns=COLUMNS).fillna("").to_csv(path, index=False)
+_SAVING = threading.Lock()  # sessions of one server are threads; other servers take the file lock
+
+
+@contextmanager
+def _saving(path: Path) -> Iterator[None]:
+    """Held while a save compares versions and writes: one save at a time, in this process and
+    (through an flock on a lock file beside it, where the folder allows one) in any other."""
+    with _SAVING:
+        try:
+            descriptor = os.open(path.with_name(f".{path.name}.lock"), os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError:
+            descriptor = -1  # a read-only folder: the write below says so
+        try:
+            if descriptor >= 0:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            if descriptor >= 0:
+                os.close(descriptor)  # closing releases the lock
+
+
+def save_overrides(table: pd.DataFrame, path: Path | None = None, expected: str | None = None) -> str:
+    """Write `table` over the overrides file, atomically, and return the new version. With
+    `expected` (the version the editor read), a file saved by someone else since is not
+    overwritten: StaleOverrides says so. A read-only folder or a full disk raises OverridesError;
+    the file is then as it was."""
+    path = path or OVERRIDES
+    text = table.reindex(columns=COLUMNS).fillna("").to_csv(index=False, lineterminator="\n")
+    content = text.encode("utf-8")
+    with _saving(path):
+        if expected is not None:
+            try:
+                current = _version(_content(path))
+            except OverridesError:
+                current = "unreadable"
+            if current != expected:
+                raise StaleOverrides(
+                    f"{path.name} was saved by someone else after you opened it, so your changes were not saved "
+                    "(theirs are kept). Reload the overrides to see theirs, then make your changes again."
+                )
+        try:
+            write_atomically(path, lambda handle: handle.write(content))
+        except OSError as error:
+            raise OverridesError(f"{path.name} could not be saved in {path.parent} ({why(error)})") from error
+    return _version(content)
 
 
 def override_places(table: pd.DataFrame, gazetteer: Gazetteer) -> dict[tuple[str, str], Place]:

@@ -180,8 +180,9 @@ def test_a_broken_file_is_named_on_the_page_and_hostile_text_stays_text(tmp_path
     errors = [shown(e.value) for e in at.error]
     assert errors == [
         "Could not read ucdp_ged_iraq.csv: missing column(s): type_of_violence, side_a, side_b, "
-        "where_prec, latitude, longitude, date_start, date_end, best. The other data sets are loaded."
+        "where_prec, latitude, longitude, date_start, date_end, best."
     ]
+    assert any("The other data sets are loaded (report_events.csv)" in shown(c.value) for c in at.caption)
     assert any("1 row(s) of report_events.csv were set aside" in shown(e.label) for e in at.expander)
     assert at.metric[0].value == "5"  # four January events of the article and the hostile one
     rows = marker_data(map_component(at))
