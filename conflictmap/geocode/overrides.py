@@ -8,6 +8,12 @@ the file's bytes): a save over a file someone else saved since is refused (`Stal
 merged silently, and a save is written atomically (a temporary file renamed over the old one), so
 the file is never half-written. A file that cannot be read or parsed is `OverridesFile.problem`:
 the geocoder then works without overrides and the Places page says why.
+
+A place (name and country) is pinned once: a second row for it is refused by `check_overrides`
+and, in a file edited by hand, skipped (the first row wins). Text a spreadsheet would run as a
+formula is written with a leading apostrophe (`conflictmap.exporting.neutralise_formulas`; an admin
+may open the file in Excel) and read back without it; a value that itself begins with apostrophes
+before such text gets one more, so every value reads back as it was saved.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import ConflictmapError
+from conflictmap.exporting import neutralise_formulas, table_to_csv
 from conflictmap.geocode.gazetteer import Gazetteer, Place
 from conflictmap.geocode.normalise import name_key
 from conflictmap.geocode.storage import notice, why, write_atomically
@@ -39,6 +46,9 @@ REQUIRED = ("place", "latitude", "longitude")
 MISSING = "missing"
 #: An overrides file larger than this is refused (a few thousand overrides are well under 1 MB).
 MAX_BYTES = 20 * 1024 * 1024
+#: The longest place name and note an override may have (the longest real place names are under 100).
+MAX_NAME = 200
+MAX_NOTE = 1000
 
 
 class OverridesError(ConflictmapError):
@@ -105,7 +115,39 @@ def parse_overrides(content: bytes, name: str = "place_overrides.csv") -> pd.Dat
         found = ", ".join(header[:8])
         raise OverridesError(f"{name} has no column {', '.join(missing)} (its header reads: {found})")
     table = pd.DataFrame(body, columns=header, dtype=str)
-    return table.reindex(columns=COLUMNS, fill_value="").fillna("")
+    table = table.reindex(columns=COLUMNS, fill_value="").fillna("")
+    for column in COLUMNS:
+        table[column] = unneutralise(table[column])
+    return table
+
+
+def _formula_tail(text: pd.Series) -> pd.Series:
+    """Whether each value, with its leading apostrophes taken off, would be neutralised."""
+    tail = text.str.lstrip("'")
+    return (neutralise_formulas(tail) != tail).fillna(False)
+
+
+def _requote(series: pd.Series) -> pd.Series:
+    """One apostrophe more before values that already begin with apostrophes followed by
+    formula-like text, so that after `neutralise_formulas` `unneutralise` gives them back as they were.
+
+    >>> neutralise_formulas(_requote(pd.Series(["=1+2", "'=1+2", "'quoted", "-3.5"]))).tolist()
+    ["'=1+2", "''=1+2", "'quoted", '-3.5']
+    """
+    text = series.astype("string").fillna("")
+    return text.mask(text.str.startswith("'") & _formula_tail(text), "'" + text)
+
+
+def unneutralise(series: pd.Series) -> pd.Series:
+    """The values `save_overrides` wrote, as they were: one leading apostrophe taken off where it
+    stands before formula-like text; every other value as it is.
+
+    >>> unneutralise(pd.Series(["'=1+2", "''=1+2", "'quoted", "-3.5"], dtype="string")).tolist()
+    ['=1+2', "'=1+2", "'quoted", '-3.5']
+    """
+    text = series.astype("string").fillna("")
+    added = text.str.startswith("'") & _formula_tail(text)
+    return text.mask(added, text.str.slice(1)).astype(object)
 
 
 def load_overrides(path: Path | None = None) -> OverridesFile:
@@ -153,15 +195,37 @@ def _rows(table: pd.DataFrame) -> list[dict[str, str]]:
 def check_overrides(table: pd.DataFrame, gazetteer: Gazetteer) -> list[str]:
     """What is wrong with an edited table, one message per problem with its row (1 = first row)."""
     problems = []
+    pinned: dict[tuple[str, str], int] = {}
     for number, row in enumerate(_rows(table), start=1):
-        problems += _row_problems(number, row, gazetteer)
+        found = _row_problems(number, row, gazetteer)
+        problems += found
+        if found:
+            continue
+        key = _key(row, gazetteer)
+        if key in pinned:
+            country = f" ({key[1]})" if key[1] else " (no country)"
+            problems.append(f"row {number}: '{row['place'].strip()}'{country} is already pinned in row {pinned[key]}")
+        else:
+            pinned[key] = number
     return problems
+
+
+def _key(row: dict[str, str], gazetteer: Gazetteer) -> tuple[str, str]:
+    return name_key(row["place"]), gazetteer.country_code(row["country"]) or ""
 
 
 def _row_problems(number: int, row: dict[str, str], gazetteer: Gazetteer) -> list[str]:
     problems = []
-    if not row["place"].strip():
+    place = row["place"].strip()
+    if not place:
         problems.append(f"row {number}: the place name is empty")
+    elif len(place) > MAX_NAME:
+        problems.append(
+            f"row {number}: the place name is {len(place):,} characters long (at most {MAX_NAME}): "
+            f"'{place[:40]}…'"
+        )
+    if len(row["note"]) > MAX_NOTE:
+        problems.append(f"row {number}: the note is {len(row['note']):,} characters long (at most {MAX_NOTE:,})")
     if row["country"].strip() and gazetteer.country_code(row["country"]) is None:
         problems.append(f"row {number}: country '{row['country']}' is not a country name or ISO code")
     for name, limit in (("latitude", 90), ("longitude", 180)):
@@ -206,8 +270,10 @@ def save_overrides(table: pd.DataFrame, path: Path | None = None, expected: str 
     overwritten: StaleOverrides says so. A read-only folder or a full disk raises OverridesError;
     the file is then as it was."""
     path = path or OVERRIDES
-    text = table.reindex(columns=COLUMNS).fillna("").to_csv(index=False, lineterminator="\n")
-    content = text.encode("utf-8")
+    out = table.reindex(columns=COLUMNS).fillna("").astype(str)
+    for column in COLUMNS:
+        out[column] = _requote(out[column])  # table_to_csv then neutralises formula-like text
+    content = table_to_csv(out).encode("utf-8")
     with _saving(path):
         if expected is not None:
             try:
@@ -227,14 +293,15 @@ def save_overrides(table: pd.DataFrame, path: Path | None = None, expected: str 
 
 
 def override_places(table: pd.DataFrame, gazetteer: Gazetteer) -> dict[tuple[str, str], Place]:
-    """(name key, ISO-2 or "") -> the pinned place; rows `check_overrides` faults are skipped."""
-    pinned = {}
+    """(name key, ISO-2 or "") -> the pinned place; rows `check_overrides` faults are skipped,
+    and so is a second row for a place already pinned (the first wins, as its message says)."""
+    pinned: dict[tuple[str, str], Place] = {}
     for row in _rows(table):
-        if _row_problems(0, row, gazetteer):
+        if _row_problems(0, row, gazetteer) or _key(row, gazetteer) in pinned:
             continue
         code = gazetteer.country_code(row["country"]) or ""
         note = row["note"].strip()
-        pinned[(name_key(row["place"]), code)] = Place(
+        pinned[_key(row, gazetteer)] = Place(
             name=row["place"].strip(),
             latitude=float(row["latitude"]),
             longitude=float(row["longitude"]),
