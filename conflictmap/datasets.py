@@ -14,7 +14,7 @@ import pandas as pd
 from conflictmap.filters import filter_choices
 from conflictmap.geocode.compose import build_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
-from conflictmap.geocode.placing import place_events
+from conflictmap.geocode.placing import needs_geocoding, place_events
 from conflictmap.readers.importing import import_file
 from conflictmap.readers.table import ReadError, ReadResult
 from conflictmap.schema import Format, conform
@@ -187,6 +187,9 @@ def add_file(
     """`added` placed and combined with `base`. The working set and the file itself first teach
     the geocoder the spellings they place precisely (a file's own "Hay al-Nasr" with coordinates
     places its rows without them)."""
+    if not needs_geocoding(added.events).any():  # every row has coordinates: nothing to learn or resolve
+        placed = place_events(added.events, geocoder, progress=progress)
+        return combine(base, placed.events, placed.places, added.name, instead=added.instead)
     teacher = pd.concat([base.events, added.events], ignore_index=True)
     geocoding = build_geocoder(geocoder, learn_from=teacher)  # the one composition, as the shipped load's
     placed = place_events(added.events, geocoding, progress=progress)

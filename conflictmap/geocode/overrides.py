@@ -221,8 +221,7 @@ def _row_problems(number: int, row: dict[str, str], gazetteer: Gazetteer) -> lis
         problems.append(f"row {number}: the place name is empty")
     elif len(place) > MAX_NAME:
         problems.append(
-            f"row {number}: the place name is {len(place):,} characters long (at most {MAX_NAME}): "
-            f"'{place[:40]}…'"
+            f"row {number}: the place name is {len(place):,} characters long (at most {MAX_NAME}): '{place[:40]}…'"
         )
     if len(row["note"]) > MAX_NOTE:
         problems.append(f"row {number}: the note is {len(row['note']):,} characters long (at most {MAX_NOTE:,})")

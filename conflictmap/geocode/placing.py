@@ -57,15 +57,22 @@ def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
+def needs_geocoding(events: pd.DataFrame) -> pd.Series:
+    """The events without source coordinates: the only ones `place_events` sends to the geocoder."""
+    return events["latitude"].isna() | events["longitude"].isna()
+
+
 def place_events(
     events: pd.DataFrame, geocoder: Resolver, progress: Callable[[int, int], None] | None = None
 ) -> Placed:
-    """Geocode the events that lack coordinates and describe every place in the data.
+    """Geocode the events that lack coordinates and describe every place in the data. Events with
+    source coordinates keep them and their names are not resolved (a file whose every row has
+    coordinates asks the geocoder nothing); they are listed as "the data set's own coordinates".
 
     `progress(done, total)` is called as distinct place names are resolved (for a progress bar).
     """
     events = events.copy()
-    needs = events["latitude"].isna() | events["longitude"].isna()
+    needs = needs_geocoding(events)
     hints = {column: events[column].astype("string").fillna("") for column in HINTS}
     keys = pd.DataFrame({"query": _query(events), **hints})
     distinct = list(keys[needs].drop_duplicates().itertuples(index=False, name=None))

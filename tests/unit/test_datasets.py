@@ -115,3 +115,47 @@ def test_a_files_own_precise_rows_teach_the_geocoder_its_other_rows(loaded: Load
     assert taught["latitude"] == pytest.approx(33.301) and taught["longitude"] == pytest.approx(44.402)
     place = working.places[working.places["place"] == INVENTED]
     assert place["events"].sum() == 2
+
+
+class _Counting:
+    """A geocoder stub that counts what it is asked (and answers from the real one)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def resolve(self, query: str, **hints):
+        self.asked.append(query)
+        return self.inner.resolve(query, **hints)
+
+
+def test_rows_with_coordinates_are_not_geocoded(loaded: Loaded, geocoder, monkeypatch):
+    """Hostile pass F17: a 1,000,000-row file whose every row had coordinates spent 89 s in
+    "Geocoding place names"; it asks the geocoder nothing and learns nothing now."""
+    import conflictmap.datasets as datasets
+    from conflictmap.geocode.placing import place_events
+
+    every = AddedFile(
+        _file(
+            "mine",
+            [_located(f"mine:{n}", name, 33 + n / 100, 44.0) for n, name in enumerate(["Ramadi", INVENTED] * 50)],
+        ),
+        "mine.csv",
+        instead=False,
+    )
+    counting = _Counting(geocoder)
+    monkeypatch.setattr(datasets, "build_geocoder", lambda *a, **k: pytest.fail("learned from a file with coordinates"))
+    working = add_file(loaded, every, counting)
+    assert counting.asked == []
+    mine = working.events[working.events["dataset"] == "mine"]
+    assert len(mine) == 100 and (mine["located_by"] == "source coordinates").all()
+    assert mine["latitude"].notna().all()
+    places = working.places.iloc[len(loaded.places) :]  # the file's own, after the base's
+    assert sorted(places["place"]) == sorted(["Ramadi", INVENTED])
+    assert set(places["match_source"]) == {"the data set's own coordinates"}
+
+    mixed = _file("mixed", [_located("mixed:1", "Ramadi", 33.4, 43.3), {"event_id": "mixed:2", "place": "Hit"}])
+    counting = _Counting(geocoder)
+    placed = place_events(mixed, counting)
+    assert counting.asked == ["Hit"]  # only the row without coordinates
+    assert placed.events.set_index("event_id").loc["mixed:1", "latitude"] == 33.4
