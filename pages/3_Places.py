@@ -3,6 +3,7 @@
 import streamlit as st
 
 from conflictmap.app import page, session, widgets
+from conflictmap.app.nodata import no_data_loaded, say_no_data
 from conflictmap.app.overrides import overrides_editor
 from conflictmap.places import place_tables
 
@@ -28,7 +29,11 @@ st.caption(
 )
 
 st.subheader("Unresolved")
-if tables.unresolved.empty:
+if no_data_loaded(loaded):
+    say_no_data("place names to list")
+elif places.empty:
+    st.info("The data names no places.", icon=":material/info:")
+elif tables.unresolved.empty:
     st.success("Every place name in the data was located.", icon=":material/check_circle:")
 else:
     widgets.place_table(tables.unresolved, key="places.unresolved")

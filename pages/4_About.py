@@ -3,6 +3,7 @@
 import streamlit as st
 
 from conflictmap.app import page, session, widgets
+from conflictmap.app.nodata import no_data_loaded, say_no_data
 from conflictmap.maps.assets import missing_files
 
 page.setup("About")
@@ -97,8 +98,11 @@ else:
         "internet. Street-map tiles are off unless you switch them on in the Map page's sidebar.",
         icon=":material/cloud_off:",
     )
-st.caption(
-    f"Loaded {len(loaded.events):,} events from "
-    + ", ".join(f"{widgets.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
-    + "."
-)
+if no_data_loaded(loaded):
+    say_no_data("events to describe")
+else:
+    st.caption(
+        f"Loaded {len(loaded.events):,} events from "
+        + ", ".join(f"{widgets.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
+        + "."
+    )
