@@ -28,18 +28,19 @@ st.caption(
     "unresolved with its candidates."
 )
 
-st.subheader("Unresolved")
 if no_data_loaded(loaded):
     say_no_data("place names to list")
-elif places.empty:
-    st.info("The data names no places.", icon=":material/info:")
-elif tables.unresolved.empty:
-    st.success("Every place name in the data was located.", icon=":material/check_circle:")
 else:
-    widgets.place_table(tables.unresolved, key="places.unresolved")
-st.subheader("Geocoded")
-widgets.place_table(tables.geocoded, key="places.geocoded")
-st.subheader("With the data set's own coordinates")
-widgets.place_table(tables.with_coordinates, key="places.source", height=400)
+    st.subheader("Unresolved")
+    if places.empty:
+        st.info("The data names no places.", icon=":material/info:")
+    elif tables.unresolved.empty:
+        st.success("Every place name in the data was located.", icon=":material/check_circle:")
+    else:
+        widgets.place_table(tables.unresolved, key="places.unresolved")
+    st.subheader("Geocoded")
+    widgets.place_table(tables.geocoded, key="places.geocoded")
+    st.subheader("With the data set's own coordinates")
+    widgets.place_table(tables.with_coordinates, key="places.source", height=400)
 
 overrides_editor()

@@ -21,6 +21,8 @@ Timeline and Events pages and are kept in the page's address, so a copied link o
 )
 
 st.header("Data sets")
+if no_data_loaded(loaded):
+    say_no_data("events of the data sets below")
 counts = loaded.events["dataset"].value_counts()
 st.markdown(
     f"""
@@ -98,9 +100,7 @@ else:
         "internet. Street-map tiles are off unless you switch them on in the Map page's sidebar.",
         icon=":material/cloud_off:",
     )
-if no_data_loaded(loaded):
-    say_no_data("events to describe")
-else:
+if not no_data_loaded(loaded):
     st.caption(
         f"Loaded {len(loaded.events):,} events from "
         + ", ".join(f"{widgets.plain(name)} ({rows:,} rows read)" for name, rows in loaded.read.items())
