@@ -198,7 +198,6 @@ class Legend(MacroElement):
         self.markup = f'<div class="cm-legend-events"><b>Event type</b>{rows}{key}</div>'
 
 
-
 def base_map(
     events: pd.DataFrame,
     colors: dict[str, str],
