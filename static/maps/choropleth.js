@@ -77,6 +77,11 @@
       container.removeAttribute("data-units");
     });
     shown();
+    // Under the basemap's lines, lakes and labels (cm-lines is 260, see basemap.js), over the land; the
+    // lines' canvas lets clicks through to the units (its lines are not interactive).
+    if (!map.getPane("cm-units")) { map.createPane("cm-units").style.zIndex = 250; }
+    if (map.getPane("cm-lines")) { map.getPane("cm-lines").style.pointerEvents = "none"; }
+    var renderer = map.conflictmapUnitsRenderer = map.conflictmapUnitsRenderer || L.svg({pane: "cm-units", padding: 0.5});
     shapes(o.url).then(function (levels) {
       if (gone) { return; }
       var units = levels[o.level];
@@ -86,7 +91,8 @@
         var selected = pcode === o.selected;
         var polygon = L.polygon(units.rings[i], {
           color: selected ? "#1d2433" : "#ffffff", weight: selected ? 3 : 1, opacity: selected ? 1 : 0.9,
-          fillColor: c.color, fillOpacity: c.high === 0 ? 0.45 : 0.72, className: "cm-unit"
+          fillColor: c.color, fillOpacity: c.high === 0 ? 0.5 : 0.72, className: "cm-unit", pane: "cm-units",
+          renderer: renderer
         });
         polygon.pcode = pcode;
         var tip = document.createElement("div");
