@@ -289,7 +289,7 @@ def unit_options(view: MapView) -> tuple[str | None, str]:
     seeded from the link. Off while time playback is on (playback draws the events)."""
     st.session_state.setdefault("map.units", view.units)
     st.session_state.setdefault("map.units_by", view.units_by)
-    playing = bool(st.session_state.get(PLAYBACK))
+    playing = bool(st.session_state.get(PLAYBACK, view.playback is not None))
     with st.sidebar:
         level = st.radio(
             "Admin units (choropleth)", [None, *UNIT_LEVELS], key="map.units", horizontal=True,

@@ -189,13 +189,15 @@ def assign(events: pd.DataFrame, units: dict[str, Units] | None = None) -> pd.Da
     first = np.full(len(distinct), -1, dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(keys))[::-1]
     number = locate(lat[first], lon[first], districts.rings)[inverse]
-    pcode = np.array([*districts.pcodes, ""], dtype=object)[number]  # -1 picks ""
+    governorates = units["governorate"]
+    parent = np.array([governorates.pcodes.index(code) for code in districts.parents], dtype=np.int64)
     precision = events["geo_precision"].astype("string").fillna("")
-    district = pd.Series(pcode, index=events.index, dtype="string").replace("", pd.NA)
-    governorate = district.str.slice(0, 5)
-    inside = district.notna().to_numpy()
-    district = district.where(precision.isin(PRECISE_ENOUGH["district"]))
-    governorate = governorate.where(precision.isin(PRECISE_ENOUGH["governorate"]))
+    inside = number >= 0
+    fine = {level: precision.isin(PRECISE_ENOUGH[level]).to_numpy() for level in LEVELS}
+    district = pd.Categorical.from_codes(np.where(inside & fine["district"], number, -1), pd.Index(districts.pcodes))
+    in_governorate = np.where(inside & fine["governorate"], parent[np.maximum(number, 0)], -1)
+    governorate = pd.Categorical.from_codes(in_governorate, pd.Index(governorates.pcodes))
+    # categorical P-codes: they read as text, and count as integers (`unit_counts`)
     return pd.DataFrame({"governorate": governorate, "district": district, "inside": inside}, index=events.index)
 
 
@@ -219,19 +221,21 @@ def assigned(events: pd.DataFrame) -> pd.DataFrame:
 
 def unit_counts(events: pd.DataFrame, codes: pd.Series, units: Units) -> pd.DataFrame:
     """Events and fatalities per unit of `units` (every unit, zeros included), from each event's
-    P-code at that level (`codes`, aligned with `events`)."""
-    number = pd.Index(units.pcodes).get_indexer(pd.Index(codes.fillna("")))
+    P-code at that level (`codes`, aligned with `events`: `assign`'s categorical column, or text)."""
+    if isinstance(codes.dtype, pd.CategoricalDtype) and tuple(codes.cat.categories) == units.pcodes:
+        number = codes.cat.codes.to_numpy().astype(np.int64)
+    else:
+        number = pd.Index(units.pcodes).get_indexer(pd.Index(codes.astype("string").fillna("")))
     inside = number >= 0
     deaths = events["fatalities"].fillna(0).to_numpy(dtype=np.int64)
+    size = len(units.pcodes)
     return pd.DataFrame(
         {
             "pcode": units.pcodes,
             "name": units.names,
             "name_ar": units.names_ar,
-            "events": np.bincount(number[inside], minlength=len(units.pcodes)),
-            "fatalities": np.bincount(number[inside], weights=deaths[inside], minlength=len(units.pcodes)).astype(
-                np.int64
-            ),
+            "events": np.bincount(number[inside], minlength=size),
+            "fatalities": np.bincount(number[inside], weights=deaths[inside], minlength=size).astype(np.int64),
         }
     )
 
@@ -318,7 +322,7 @@ class Coverage:
 
 def coverage(codes: pd.DataFrame, level: str) -> Coverage:
     """From `assign`'s columns for the view's events: counted at `level`, too coarse, outside."""
-    has = codes[level].notna().to_numpy()
+    has = codes[level].cat.codes.to_numpy() >= 0
     inside = codes["inside"].to_numpy()
     return Coverage(int(has.sum()), int((inside & ~has).sum()), int((~inside).sum()))
 

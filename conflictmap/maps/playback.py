@@ -335,7 +335,7 @@ class PlaybackControl(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function (group) {
+        var {{ this.get_name() }} = (function (group) {  // the cm-playback layer: static/maps/playback.js draws it
     var o = {{ this.options }};
     var data = {{ this.data }};
             var colors = o.colors;

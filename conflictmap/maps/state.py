@@ -99,7 +99,7 @@ def unit_events(spot: Mapping | None, layer: UnitsLayer, drawn: pd.DataFrame) ->
     pcode = unit_at(spot["lat"], spot["lng"], layer.level) if spot else None
     if pcode is None or layer.codes is None:
         return None
-    here = drawn[(layer.codes == pcode).fillna(False).to_numpy()]
+    here = drawn[(layer.codes == pcode).to_numpy(dtype=bool)]
     killed = int(here["fatalities"].fillna(0).sum())
     shown = f" (the first {LISTED_LIMIT:,} listed)" if len(here) > LISTED_LIMIT else ""
     caption = f"{len(here):,} event(s) in {unit_name(pcode, layer.level)}, {killed:,} killed (best estimates){shown}"

@@ -25,6 +25,7 @@ def _click(app, spot: dict) -> None:
     (component,) = app.get("component_instance")
     key = component.proto.id.rsplit("-", 1)[1]  # st_folium keys the component on a hash of the base map
     app.session_state[key] = {"last_object_clicked": spot}
+    app.session_state["map"] = {"last_object_clicked": spot}  # what st_folium's on_change copies there
     app.run()
 
 

@@ -117,7 +117,7 @@ def test_an_event_counts_in_a_unit_only_when_its_place_is_known_that_well():
     codes = assign(events)
     assert codes["district"].tolist()[:2] == ["IQG15Q05", "IQG15Q05"]
     assert codes["district"].isna().tolist()[2:] == [True] * 4
-    assert codes["governorate"].fillna("-").tolist() == ["IQG15", "IQG15", "IQG15", "-", "-", "-"]
+    assert codes["governorate"].astype("string").fillna("-").tolist() == ["IQG15", "IQG15", "IQG15", "-", "-", "-"]
     assert codes["inside"].tolist() == [True, True, True, True, False, False]
     assert (codes.index == events.index).all()
     by_district = coverage(codes, "district")
