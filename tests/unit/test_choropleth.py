@@ -181,3 +181,15 @@ def test_the_layer_sends_values_and_classes_and_names_its_static_files():
     assert options["classes"][0]["held"] == "16 governorates"
     assert options["legend"]["coverage"] == "2 events counted."
     assert element.options == script_json(options)  # JSON made safe for a <script> element
+
+
+def test_the_events_legend_has_a_line_for_each_drawing_and_styles_that_pick_one():
+    from conflictmap.maps.basemap import KEY_LINES, Legend, MapStyles
+
+    markup = Legend({"Air strike": "#E69F00"}).markup
+    for name, text in KEY_LINES.items():
+        assert f'<div class="cm-key cm-key-{name}">{text}</div>' in markup
+    css = MapStyles()._template.module.header(MapStyles(), {})
+    for name in ("dots", "cells", "clusters"):
+        assert f"[data-events={name}] .cm-key-{name}" in css
+    assert "[data-events=units] .cm-legend-events { display: none; }" in css
