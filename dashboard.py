@@ -83,6 +83,6 @@ if not view.embed:
         )  # fmt: skip
     else:
         st.caption(listed.caption)
-        if listed.unit:
-            st.altair_chart(unit_timeline(listed.events, colors, units_by), width="stretch")
+        if listed.timeline is not None:
+            st.altair_chart(unit_timeline(listed.timeline, colors, units_by), width="stretch")
         widgets.event_table(listed.events, key="selected_events")

@@ -55,7 +55,8 @@ class Listed:
 
     events: pd.DataFrame
     caption: str
-    unit: str | None = None  # a clicked unit's P-code (the choropleth): the page shows its timeline
+    unit: str | None = None  # a clicked unit's P-code (the choropleth)
+    timeline: pd.DataFrame | None = None  # then all its events, for its timeline (`events` may be cut short)
 
 
 def listed_events(
@@ -103,4 +104,4 @@ def unit_events(spot: Mapping | None, layer: UnitsLayer, drawn: pd.DataFrame) ->
     killed = int(here["fatalities"].fillna(0).sum())
     shown = f" (the first {LISTED_LIMIT:,} listed)" if len(here) > LISTED_LIMIT else ""
     caption = f"{len(here):,} event(s) in {unit_name(pcode, layer.level)}, {killed:,} killed (best estimates){shown}"
-    return Listed(here.head(LISTED_LIMIT), caption, unit=pcode)
+    return Listed(here.head(LISTED_LIMIT), caption, unit=pcode, timeline=here)

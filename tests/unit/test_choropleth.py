@@ -193,3 +193,24 @@ def test_the_events_legend_has_a_line_for_each_drawing_and_styles_that_pick_one(
     for name in ("dots", "cells", "clusters"):
         assert f"[data-events={name}] .cm-key-{name}" in css
     assert "[data-events=units] .cm-legend-events { display: none; }" in css
+
+
+def test_a_click_on_a_unit_lists_the_events_counted_in_it():
+    from conflictmap.maps.state import LISTED_LIMIT, clicked_event, clicked_unit, listed_events
+
+    mosul, baghdad = (36.345, 43.145), (33.3152, 44.3661)
+    events = _events(
+        [(*mosul, "exact place", 3), (36.36, 43.16, "within 25 km", 1), (*mosul, "province (admin1)", 2),
+         (*baghdad, "exact place", 7)]
+    )  # fmt: skip
+    layer = units_layer(events, "district", "fatalities", MapAssets())
+    reply = {"last_object_clicked": {"lat": 36.34, "lng": 43.13}}  # inside Al-Mosul district
+    assert clicked_unit(reply, "district") == "IQG15Q05" and clicked_event(reply, layer.plan.mode, events, None) is None
+    listed = listed_events(reply, layer, events, events, events, None)
+    assert listed is not None and listed.unit == "IQG15Q05"
+    assert listed.events["event_id"].tolist() == ["e0", "e1"]  # the province-level event is not the district's
+    assert listed.caption == "2 event(s) in Al-Mosul district (Ninewa), 4 killed (best estimates)"
+    assert listed.timeline is not None and len(listed.timeline) == 2 and LISTED_LIMIT >= 2
+    tehran = {"last_object_clicked": {"lat": 35.69, "lng": 51.39}}
+    assert listed_events(tehran, layer, events, events, events, None) is None
+    assert listed_events(None, layer, events, events, events, None) is None
