@@ -74,7 +74,7 @@ if follow_view and reply and reply.get("bounds") and reply["bounds"] != bounds:
 if not view.embed:
     st.caption(layer.plan.reason + (" Only the events in and around the current view are drawn." if bounds else ""))
     widgets.share_link_button()
-    st.subheader("Selected place")
+    st.subheader(f"Selected {units}" if units else "Selected place")
     listed = listed_events(reply, layer, drawn, mapped, loaded.events, selected)
     if listed is None:
         st.caption(
