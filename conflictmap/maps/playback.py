@@ -1,5 +1,9 @@
 """Time playback of the current filters, run in the browser: no Streamlit rerun per frame.
 
+The browser's half is static/maps/playback.js, which the layer's script loads beside the map the first
+time and the browser caches (the standalone export inlines it); each rerun sends only the options and
+arrays below and a short wrapper.
+
 The events layer (`playback_layer`, passed to `st_folium(feature_group_to_add=...)` like
 `conflictmap.maps.layers.events_layer`, so the base map stays identical and keeps its zoom and
 position) carries everything playback needs, sent once per rerun:
