@@ -9,9 +9,10 @@ from conflictmap.app import loading, page, session, widgets
 from conflictmap.figures import figures
 from conflictmap.filters import apply_filters, date_bounds, in_bounds
 from conflictmap.maps.basemap import base_map, type_colors
+from conflictmap.maps.choropleth import unit_timeline, units_layer
 from conflictmap.maps.layers import POINT_LIMIT, events_layer
 from conflictmap.maps.playback import playback_layer
-from conflictmap.maps.state import clicked_event, listed_events, view_after
+from conflictmap.maps.state import clicked_event, clicked_unit, listed_events, view_after
 
 page.setup("Map")
 loaded = session.working_set()
@@ -22,6 +23,7 @@ else:
     widgets.show_load_problems(loaded)
 filters = widgets.sidebar_filters(loaded, page="map")
 online_tiles, heat = widgets.map_options(view)
+units, units_by = widgets.unit_options(view)
 played = widgets.playback_options(loaded, view, filters, page="map")
 
 shown = apply_filters(loaded.events, filters)
@@ -33,12 +35,15 @@ if not view.embed:
 domain = date_bounds(loaded.events)
 mapped = apply_filters(loaded.events, replace(filters, start=domain[0], end=domain[1])) if played else shown
 # Beyond POINT_LIMIT the map follows the view: zooming in draws the events in view one by one.
-follow_view = len(mapped) > POINT_LIMIT
+follow_view = len(mapped) > POINT_LIMIT and not units
 bounds = st.session_state.get("map.bounds") if follow_view else None
 drawn = in_bounds(mapped, bounds) if bounds else mapped
 colors = type_colors(loaded.choices["type"])
 if played:
     layer = playback_layer(drawn, colors, played.playback, domain, seek=played.seek, heat=heat)
+elif units:  # the clicked unit (the map's last reply) is outlined
+    outlined = clicked_unit(st.session_state.get("map"), units)
+    layer = units_layer(drawn, units, units_by, loading.assets(), everything=loaded.events, selected=outlined)
 else:
     layer = events_layer(drawn, colors, heat=heat)
 # A link's centre and zoom are applied once, until the map reports its own view: passing them on
@@ -60,7 +65,7 @@ reply = st_folium(
 if reply and reply.get("center"):
     st.session_state["map.reported"] = True
 selected = clicked_event(reply, layer.plan.mode, mapped, view.event)
-view = replace(view, playback=played.playback if played else None)
+view = replace(view, playback=played.playback if played else None, units=units, units_by=units_by)
 session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=selected))
 if follow_view and reply and reply.get("bounds") and reply["bounds"] != bounds:
     st.session_state["map.bounds"] = reply["bounds"]
@@ -69,12 +74,15 @@ if follow_view and reply and reply.get("bounds") and reply["bounds"] != bounds:
 if not view.embed:
     st.caption(layer.plan.reason + (" Only the events in and around the current view are drawn." if bounds else ""))
     widgets.share_link_button()
-    st.subheader("Selected place")
+    st.subheader(f"Selected {units}" if units else "Selected place")
     listed = listed_events(reply, layer, drawn, mapped, loaded.events, selected)
     if listed is None:
         st.caption(
+            f"Click a {units} on the map to list its events here, with its timeline." if units else
             "Click a point on the map to list every event at that place here; click a numbered cluster to zoom into it."
-        )
+        )  # fmt: skip
     else:
         st.caption(listed.caption)
+        if listed.timeline is not None:
+            st.altair_chart(unit_timeline(listed.timeline, colors, units_by), width="stretch")
         widgets.event_table(listed.events, key="selected_events")

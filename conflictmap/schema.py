@@ -94,6 +94,7 @@ class LayerMode(StrEnum):
     MARKERS = "markers"  # one marker per event, with its popup
     POINTS = "points"  # one point per event from binary arrays, no popups
     CELLS = "cells"  # events counted in square cells
+    UNITS = "units"  # events or fatalities per admin unit, a choropleth (the analyst's choice, not the budget's)
 
 
 class RejectionKind(StrEnum):

@@ -20,6 +20,8 @@ from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
 from conflictmap.sharelink import (
     PLAY_MODES,
     PLAY_STEPS,
+    UNIT_LEVELS,
+    UNIT_MEASURES,
     MapView,
     Playback,
     filters_from_params,
@@ -286,6 +288,27 @@ def map_options(view: MapView) -> tuple[bool, bool]:
             "Heatmap of counted cells", key="heatmap", help="Shown when there are too many events to draw one by one."
         )
     return online_tiles, heat
+
+
+def unit_options(view: MapView) -> tuple[str | None, str]:
+    """The Map page's choropleth: the level of its units (None: off) and what they are shaded by,
+    seeded from the link. Off while time playback is on (playback draws the events)."""
+    st.session_state.setdefault("map.units", view.units)
+    st.session_state.setdefault("map.units_by", view.units_by)
+    playing = bool(st.session_state.get(PLAYBACK, view.playback is not None))
+    with st.sidebar:
+        level = st.radio(
+            "Admin units (choropleth)", [None, *UNIT_LEVELS], key="map.units", horizontal=True,
+            format_func=lambda level: "off" if level is None else f"per {level}", disabled=playing,
+            help="Colours Iraq's governorates or districts (OCHA COD-AB) by the filtered events or fatalities "
+            "in each, instead of drawing the events; click a unit to list its events and see its timeline. "
+            "Off while time playback is on.",
+        )  # fmt: skip
+        measure = st.radio(
+            "Shade units by", UNIT_MEASURES, key="map.units_by", horizontal=True, disabled=playing or level is None,
+            format_func=lambda measure: "events" if measure == "events" else "killed",
+        )  # fmt: skip
+    return (None if playing else level), measure
 
 
 def view_figures(numbers: Figures, filters: Filters) -> None:

@@ -120,6 +120,20 @@ class MapStyles(MacroElement):
         .cm-legend b { display: block; margin-bottom: 2px; }
         .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                        margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
+        .cm-key { display: none; }
+        .leaflet-container:not([data-events]) .cm-key-clusters,
+        .leaflet-container[data-events=clusters] .cm-key-clusters,
+        .leaflet-container[data-events=dots] .cm-key-dots,
+        .leaflet-container[data-events=cells] .cm-key-cells { display: block; }
+        .leaflet-container[data-events=units] .cm-legend-events { display: none; }
+        .leaflet-container[data-events=units] .cm-legend:not(.cm-units-legend) { display: none; }
+        .cm-units-legend { max-width: 260px; }
+        .cm-units-class { display: flex; align-items: center; gap: 0; }
+        .cm-units-class i { border-radius: 2px !important; width: 16px !important; border: 1px solid rgba(0,0,0,.25); }
+        .cm-units-class i.cm-units-zero { background: #eeeeee; }
+        .cm-units-held { margin-left: auto; padding-left: 10px; color: #555; font-size: 11px; }
+        .cm-units-note { margin-top: 4px; color: #555; font-size: 11px; line-height: 1.3; }
+        .cm-units-hint { color: #666; font-size: 11px; }
         .cm-cluster-count { border-radius: 50%; background: rgba(38, 50, 72, .82); color: #fff;
                             font: 600 12px system-ui, sans-serif; text-align: center;
                             box-shadow: 0 0 0 3px rgba(38, 50, 72, .25); }
@@ -137,8 +151,19 @@ class MapStyles(MacroElement):
         self.water = WATER
 
 
+#: The legend's last line, by what the events layer draws: it says so in `data-events` on the map's
+#: container (`clusters` by default; `dots` while playback plays, `cells`, `units` for the choropleth,
+#: which has its own legend and hides this one). MapStyles shows the matching line.
+KEY_LINES = {
+    "clusters": "numbered circles: clusters of events",
+    "dots": "a number beside a dot: events at that place",
+    "cells": "circles: events counted in cells, by area",
+}
+
+
 class Legend(MacroElement):
-    """Event-type colours and the precision key, in the map's corner."""
+    """Event-type colours and the precision key, in the map's corner; its last line follows what the
+    events layer draws (KEY_LINES)."""
 
     _template = Template(
         """
@@ -168,9 +193,9 @@ class Legend(MacroElement):
         key = (
             '<div style="margin-top:4px"><i style="background:#666"></i>exact or within 25 km</div>'
             '<div><i style="border:2.5px solid #666"></i>district, province, region or country</div>'
-            "<div>numbered circles: clusters of events</div>"
+            + "".join(f'<div class="cm-key cm-key-{name}">{text}</div>' for name, text in KEY_LINES.items())
         )
-        self.markup = f"<b>Event type</b>{rows}{key}"
+        self.markup = f'<div class="cm-legend-events"><b>Event type</b>{rows}{key}</div>'
 
 
 def base_map(

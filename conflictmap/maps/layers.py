@@ -308,6 +308,7 @@ class EventMarkers(MacroElement):
             }
             {% endif %}
             cluster.addLayers(markers);
+            cluster.on("add", function () { cluster._map.getContainer().setAttribute("data-events", "clusters"); });
             cluster.addTo({{ this._parent.get_name() }});
             return cluster;
         })();
@@ -355,6 +356,7 @@ class EventCells(MacroElement):
             for (var k = 0; k < counts.length; k++) { heat.push([xy[2 * k] / 1e5, xy[2 * k + 1] / 1e5, counts[k]]); }
             L.heatLayer(heat, {radius: 25, blur: 20, max: largest}).addTo(layer);
             {% endif %}
+            layer.on("add", function () { layer._map.getContainer().setAttribute("data-events", "cells"); });
             layer.addTo({{ this._parent.get_name() }});
             return layer;
         })();
