@@ -27,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from benchmarks.chromium import CHROMIUM_FLAGS, EXECUTABLE, ROOT
@@ -97,7 +97,7 @@ def _private_cache(folder: Path) -> Path:
 
 
 @contextmanager
-def _server(command: list[str], cwd: Path, env: dict[str, str], start_timeout: float = 180) -> Iterator[tuple[str, int]]:
+def _server(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 180) -> Iterator[tuple[str, int]]:
     """A server started by `command` (with its port added); yields (url, pid) once it is healthy."""
     port = _free_port()
     process = subprocess.Popen(
@@ -106,7 +106,7 @@ def _server(command: list[str], cwd: Path, env: dict[str, str], start_timeout: f
     )  # fmt: skip
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + start_timeout
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
@@ -162,10 +162,8 @@ def measure(browser, url: str, pid: int, sessions: int, timeout: float = 600) ->
                 mapped[index] = (at - started[index]) / 1000
         page.wait_for_timeout(50)
     for _, session in contexts:  # every run finished, then the memory
-        try:
+        with suppress(Exception):  # one that never drew is counted above
             session.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-        except Exception:
-            pass
     after = rss_mb(pid)
     for context, _ in contexts:
         context.close()
@@ -212,8 +210,8 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         print(
-            f"| {row['sessions']} | {row['app']} | {row['drawn']}/{row['sessions']} | {row['median_s']} | {row['max_s']}"
-            f" | {row['rss_before_mb']} → {row['rss_after_mb']} | {row['mb_per_session']} |"
+            f"| {row['sessions']} | {row['app']} | {row['drawn']}/{row['sessions']} | {row['median_s']}"
+            f" | {row['max_s']} | {row['rss_before_mb']} → {row['rss_after_mb']} | {row['mb_per_session']} |"
         )
     print()
     for count in args.sessions:

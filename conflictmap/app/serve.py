@@ -11,6 +11,8 @@ beside dashboard.py), with two additions:
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sys
 import threading
 import time
@@ -59,6 +61,23 @@ def config_from_args(argv: list[str]) -> dict[str, Any]:
     return options
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Keep glibc to a few malloc arenas (as MALLOC_ARENA_MAX=2 would), unless MALLOC_ARENA_MAX is
+    set. Every session runs its script in a thread of its own, and glibc gives threads arenas of
+    their own (up to 8 a core), each holding freed memory apart: measured with five sessions on the
+    shipped data, 10.6 MB of server RSS per session with the default, 4.9 MB with two arenas.
+    Called before any thread starts; elsewhere than glibc it does nothing."""
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
+
+
 def app() -> Any:
     """The dashboard as Streamlit's ASGI application, with the gate's middleware in front."""
     import streamlit as st
@@ -75,6 +94,7 @@ def main(argv: list[str]) -> None:
     except ConflictmapError as error:
         print(f"conflictmap: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    limit_malloc_arenas()
     load = loading.start()
 
     def report() -> None:

@@ -35,3 +35,12 @@ def test_options_are_typed_as_streamlit_declares_them():
 def test_bad_options_are_refused_with_a_message(argv, says):
     with pytest.raises(ConflictmapError, match=says):
         config_from_args(argv)
+
+
+def test_the_server_keeps_to_a_few_malloc_arenas(monkeypatch):
+    from conflictmap.app.serve import limit_malloc_arenas
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert limit_malloc_arenas() is True  # glibc on Linux, as here and in the container
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False  # the operator's own setting wins
