@@ -76,9 +76,9 @@ def test_a_download_url_replayed_without_the_gate_is_refused(private_server, ope
         analyst.page.get_by_role("button", name="Download these events (CSV)").click()
     url = download.value.url
     assert "/media/" in url
-    assert download.value.path().read_text().startswith("event_id,")
+    assert "event_id" in download.value.path().read_text().splitlines()[0]
     mine = analyst.page.context.request.get(url)
-    assert mine.status == 200 and mine.text().startswith("event_id,")
+    assert mine.status == 200 and "event_id" in mine.text().splitlines()[0]
 
     # Another browser, that has not given the password, replays the URL: refused.
     stranger = open_app(private_server)
