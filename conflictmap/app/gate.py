@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import threading
 import time
@@ -26,7 +27,16 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from conflictmap.access import Throttle, email_allowed, password_ok, policy_from_secrets
+from conflictmap.access import (
+    SERVER_KEY,
+    AccessMisconfigured,
+    Throttle,
+    email_allowed,
+    password_ok,
+    policy_from_secrets,
+)
+
+log = logging.getLogger(__name__)
 
 GRANT_COOKIE = "conflictmap_access"
 GRANT_PATH = "/_conflictmap/access"  # under the server's base URL path
@@ -124,8 +134,10 @@ def _private(found: dict | None) -> bool:
     unreadable secrets count as private."""
     if found is None:
         return True
-    access = found.get("access", {}) or {}
-    return "auth" in found or bool(str(access.get("password_hash") or access.get("password_sha256") or "").strip())
+    try:
+        return policy_from_secrets(found).mode != "open"
+    except AccessMisconfigured:
+        return True
 
 
 def _base_path() -> str:
@@ -217,7 +229,7 @@ def _throttle() -> Throttle:
 
 
 def _guess_keys() -> tuple[str, ...]:
-    keys = [f"session:{st.session_state.setdefault('access.session', secrets.token_hex(16))}"]
+    keys = [SERVER_KEY, f"session:{st.session_state.setdefault('access.session', secrets.token_hex(16))}"]
     if st.context.ip_address:  # None for a local visitor and in tests
         keys.append(f"address:{st.context.ip_address}")
     return tuple(keys)
@@ -226,7 +238,12 @@ def _guess_keys() -> tuple[str, ...]:
 def require_access() -> None:
     """Stop the page until the visitor may see it. The page's address, with its view, stays as
     it is, so a shared link opens its view once the visitor is let in."""
-    policy = policy_from_secrets(_secrets())
+    try:
+        policy = policy_from_secrets(_secrets())
+    except AccessMisconfigured as error:
+        log.error("conflictmap: %s", error)
+        st.error(f"This dashboard cannot open: {error}. Ask its administrator.", icon=":material/lock:")
+        st.stop()
     if policy.mode == "password" and not st.session_state.get("access.granted"):
         st.title("conflictmap")
         with st.form("access.form"):
