@@ -28,7 +28,10 @@ def test_points_mode_draws_every_event_without_popups(open_app, big_server):
 def test_cells_mode_counts_events_and_adds_a_heatmap_on_request(open_app, big_server):
     app = open_app(big_server)
     app.goto("/?start=1989-01-01&end=2024-12-31")
-    expect(app.map.locator("path.cm-cell").first).to_be_attached(timeout=60_000)
+    # One canvas draws the cells; the map's container says how many are on screen.
+    expect(app.map.locator("canvas.cm-cells")).to_be_attached(timeout=60_000)
+    expect(app.map.locator(".leaflet-container[data-cells]")).to_be_attached()
+    assert int(app.map.locator(".leaflet-container").get_attribute("data-cells")) > 0
     expect(app.page.get_by_text("counted in square cells")).to_be_visible()
     assert app.metric_number("Events") > 50_000
     assert app.map.locator(".leaflet-heatmap-layer").count() == 0
