@@ -366,11 +366,18 @@ function clusterIcon(cluster) {
     div.textContent = count;
     return L.divIcon({html: div, className: "cm-cluster", iconSize: L.point(size, size)});
 }
+var eventIcons = {};
+function eventIcon(style) {  // one icon per style, shared: its element is made only when a marker shows
+    if (!eventIcons[style]) {
+        var colour = colors[style % colors.length];  // from the fixed palette, never from the data
+        eventIcons[style] = L.divIcon({className: "cm-event", iconSize: [14, 14],
+            html: '<span class="' + (style < colors.length ? "cm-dot" : "cm-dot cm-ring") + '" style="background:'
+                + colour + ";border-color:" + colour + '"></span>'});
+    }
+    return eventIcons[style];
+}
 function eventMarker(lat, lon, style, title) {
-    var dot = document.createElement("span");
-    dot.className = style < colors.length ? "cm-dot" : "cm-dot cm-ring";
-    dot.style.background = dot.style.borderColor = colors[style % colors.length];
-    var icon = L.divIcon({className: "cm-event", iconSize: [14, 14], html: dot});
+    var icon = eventIcon(style);
     return L.marker([lat, lon], title ? {icon: icon, title: title, alt: title} : {icon: icon});
 }
 function decode(text, Type) {
