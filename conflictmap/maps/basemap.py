@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
@@ -34,13 +35,13 @@ def type_colors(event_types: list[str]) -> dict[str, str]:
 
 def bounds_of(events: pd.DataFrame) -> list[list[float]]:
     """[[south, west], [north, east]] of the located events; the Middle East when there are none."""
-    located = events.dropna(subset=["latitude", "longitude"])
-    if located.empty:
+    lat, lon = events["latitude"].to_numpy(dtype=float), events["longitude"].to_numpy(dtype=float)
+    located = ~(np.isnan(lat) | np.isnan(lon))  # (no copy of the frame: this runs on every rerun)
+    if not located.any():
         return [[12.0, 25.0], [42.0, 63.0]]
-    return [
-        [float(located["latitude"].min()), float(located["longitude"].min())],
-        [float(located["latitude"].max()), float(located["longitude"].max())],
-    ]
+    if not located.all():
+        lat, lon = lat[located], lon[located]
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
 
 #: The zoom each band of static/basemap/lines-*.json starts at (scripts/derive_basemap.py; a test checks).

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
-from conflictmap.filters import at_point
+from conflictmap.filters import at_point, inside_bounds
 from conflictmap.maps.choropleth import UnitsLayer, unit_at, unit_name
 from conflictmap.maps.layers import Layer, in_cell, nearest_cell
 from conflictmap.schema import LayerMode
@@ -47,6 +48,14 @@ def view_after(view: MapView, reply: Mapping | None, *, tiles: bool, heat: bool,
         heat=heat,
         event=event,
     )
+
+
+def redraw_needed(events: pd.DataFrame, drawn_for: Mapping | None, reported: Mapping | None) -> bool:
+    """Whether the view the map reported (`reported` bounds) draws other events than the view the
+    layer was drawn for (`drawn_for`, None: every event): `filters.inside_bounds` of both differ.
+    The map's first report of its view, holding every event, then costs no second drawing."""
+    located = events["latitude"].notna().to_numpy() & events["longitude"].notna().to_numpy()
+    return not np.array_equal(inside_bounds(events, drawn_for) & located, inside_bounds(events, reported) & located)
 
 
 @dataclass(frozen=True)
