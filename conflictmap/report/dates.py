@@ -34,7 +34,12 @@ LEVANTINE = {
 }  # fmt: skip
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_YEAR = r"(?:19|20)\d{2}"
+_DAYS = "|".join(WEEKDAYS)
 _NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few)"
 
 
@@ -75,20 +80,35 @@ class DateAnswer:
         return (self.end - self.start).days + 1
 
 
+_EVENT_RELATIVE = (
+    r"\b(?:a|one|the) day (?:earlier|before|later|after)\b|\bthe (?:previous|preceding|next|following) day\b"
+    rf"|\bthe same day\b|\b{_NUM} days? (?:earlier|later|after that|before that)\b"
+    r"|\bdays (?:earlier|later)\b|\bhours (?:earlier|later)\b"
+)
+_PUBLICATION_RELATIVE = (
+    r"\b(?:earlier |later )?this (?:week|month|year)\b|\blast (?:week|month|year|night)\b"
+    r"|\bthe (?:previous|past) week\b|\byesterday\b|\btoday\b|\bovernight\b"
+    rf"|\b{_NUM} (?:days?|weeks?) ago\b|\b(?:on |last |this )?(?:{_DAYS})(?: (?:morning|afternoon|evening|night))?\b"
+    r"|\bhier\b|\baujourd'hui\b|\bأمس\b|\bاليوم\b"
+)
+_VAGUE = r"(?:(?:early|mid|late)[- ]|the (?:beginning|start|end|middle) of )"
 _PATTERNS: tuple[tuple[re.Pattern[str], Anchor], ...] = tuple(
     (re.compile(pattern, re.I), anchor)
     for pattern, anchor in (
-        (rf"\bsince (?:(?:early|mid|late)[- ])?(?:{_MONTH}(?:,? \d{{4}})?|(?:19|20)\d{{2}})(?![\w-])", Anchor.SINCE),
+        (rf"\bsince (?:(?:early|mid|late)[- ])?(?:{_MONTH}(?:,? {_YEAR})?|{_YEAR})(?![\w-])", Anchor.SINCE),
         (r"\bsince (?:last|this) (?:week|month|year)\b", Anchor.SINCE),
-        (rf"\b(?:(?:early|mid|late)[- ]|the (?:beginning|start|end|middle) of )(?:{_MONTH})(?:,? \d{{4}})?(?![\w-])", Anchor.ABSOLUTE),
-        (rf"(?<![\w-])(?:(?:{'|'.join(WEEKDAYS)}),? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? (?:19|20)\d{{2}})?(?![\w-])", Anchor.ABSOLUTE),
-        (rf"(?<![\w-])\d{{1,2}}(?:st|nd|rd|th|er)? (?:of )?(?:{_MONTH}|{FOREIGN_MONTHS})(?:,? (?:19|20)\d{{2}})?(?![\w-])", Anchor.ABSOLUTE),
-        (rf"(?<![\w-])(?:{_MONTH}|{FOREIGN_MONTHS}),? (?:19|20)\d{{2}}(?![\w-])", Anchor.ABSOLUTE),
-        (r"(?<![\w-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])", Anchor.ABSOLUTE),
-        (rf"\b(?:a|one|the) day (?:earlier|before|later|after)\b|\bthe (?:previous|preceding|next|following) day\b|\bthe same day\b|\b{_NUM} days? (?:earlier|later|after that|before that)\b|\bdays (?:earlier|later)\b|\bhours (?:earlier|later)\b", Anchor.EVENT),
-        (rf"\b(?:earlier |later )?this (?:week|month|year)\b|\blast (?:week|month|year|night)\b|\bthe (?:previous|past) week\b|\byesterday\b|\btoday\b|\bovernight\b|\b{_NUM} (?:days?|weeks?) ago\b|\b(?:on |last |this )?(?:{'|'.join(WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?\b|\bhier\b|\baujourd'hui\b|\bأمس\b|\bاليوم\b", Anchor.PUBLICATION),
+        (rf"\b{_VAGUE}(?:{_MONTH})(?:,? {_YEAR})?(?![\w-])", Anchor.ABSOLUTE),
+        (rf"(?<![\w-])(?:(?:{_DAYS}),? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR})?(?![\w-])", Anchor.ABSOLUTE),
+        (
+            rf"(?<![\w-])\d{{1,2}}(?:st|nd|rd|th|er)? (?:of )?(?:{_MONTH}|{FOREIGN_MONTHS})(?:,? {_YEAR})?(?![\w-])",
+            Anchor.ABSOLUTE,
+        ),
+        (rf"(?<![\w-])(?:{_MONTH}|{FOREIGN_MONTHS}),? {_YEAR}(?![\w-])", Anchor.ABSOLUTE),
+        (rf"(?<![\w-]){_YEAR}-\d{{2}}-\d{{2}}(?![\w-])", Anchor.ABSOLUTE),
+        (_EVENT_RELATIVE, Anchor.EVENT),
+        (_PUBLICATION_RELATIVE, Anchor.PUBLICATION),
         (rf"\b(?:in|during|by|of|from) (?:{_MONTH}|{FOREIGN_MONTHS})(?![\w-])", Anchor.ABSOLUTE),
-        (r"\b(?:in|during|by|en|عام|في) (?:19|20)\d{2}\b", Anchor.ABSOLUTE),
+        (rf"\b(?:in|during|by|en|عام|في) {_YEAR}\b", Anchor.ABSOLUTE),
     )
 )
 
@@ -144,10 +164,10 @@ def calendar_parts(text: str) -> tuple[int | None, int, int | None] | None:
     for name, month in LEVANTINE.items():
         if name in text:
             return year, month, days[0] if days else None
-    import dateparser  # other languages: dateparser knows their month names
+    import dateparser  # type: ignore[import-untyped]  # other languages: dateparser knows their month names
 
     settings = {"RELATIVE_BASE": dt.datetime(2000, 1, 1), "PREFER_DAY_OF_MONTH": "first"}
-    parsed = dateparser.parse(text, languages=["fr", "ar", "en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["fr", "ar", "en"], settings=settings)
     if parsed is None:
         return None
     return year, parsed.month, days[0] if days else None
@@ -214,9 +234,11 @@ def resolve(phrase: DatePhrase, published: dt.date | None, event: dt.date | None
 def _absolute(text: str, published: dt.date | None) -> DateAnswer | None:
     year_only = re.fullmatch(r"(?i)(?:in|during|by|en|عام|في) ((?:19|20)\d{2})", text)
     if year_only:
-        year = int(year_only[1])
-        return DateAnswer(dt.date(year, 1, 1), dt.date(year, 12, 31), DatePrecision.YEAR, text)
-    parts = calendar_parts(re.sub(r"(?i)^(?:in|during|by|of|from|early|mid|late|the (?:beginning|start|end|middle) of)[- ]", "", text))
+        whole = int(year_only[1])
+        return DateAnswer(dt.date(whole, 1, 1), dt.date(whole, 12, 31), DatePrecision.YEAR, text)
+    parts = calendar_parts(
+        re.sub(r"(?i)^(?:in|during|by|of|from|early|mid|late|the (?:beginning|start|end|middle) of)[- ]", "", text)
+    )
     if parts is None:
         return None
     year, month, day = parts
@@ -299,8 +321,12 @@ def _from_publication(lowered: str, text: str, published: dt.date) -> DateAnswer
     return None
 
 
-_PUBLISHED = re.compile(r"(?im)^\s*(?:last )?(?:updated|published|posted|date|publié le|mis à jour)\b\s*(?:on\s*)?:?\s*(.{0,60})$")
-_DATELINE = re.compile(rf"(?m)^[A-Z][A-Za-z .'’-]{{2,40}},?\s+(?:\w+\s+)?({_MONTH} \d{{1,2}}(?:,? \d{{4}})?)\s*(?:\(\w+\))?\s*[-–—]")
+_PUBLISHED = re.compile(
+    r"(?im)^\s*(?:last )?(?:updated|published|posted|date|publié le|mis à jour)\b\s*(?:on\s*)?:?\s*(.{0,60})$"
+)
+_DATELINE = re.compile(
+    rf"(?m)^[A-Z][A-Za-z .'’-]{{2,40}},?\s+(?:\w+\s+)?({_MONTH} \d{{1,2}}(?:,? \d{{4}})?)\s*(?:\(\w+\))?\s*[-–—]"
+)
 
 
 def publication_date(text: str) -> tuple[dt.date | None, str]:
@@ -326,9 +352,11 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
         if phrase.anchor != Anchor.ABSOLUTE:
             continue
         parts = calendar_parts(re.sub(r"(?i)^(?:in|during|by|of|from) ", "", phrase.text))
-        if parts is None or parts[2] is None:
+        if parts is None:
             continue
         year, month, day = parts
+        if day is None:
+            continue
         try:
             if year is not None:
                 full.append(dt.date(year, month, day))

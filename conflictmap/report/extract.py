@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from conflictmap.report.dates import Anchor, DateAnswer, DatePhrase, find_dates, resolve
 from conflictmap.report.places import (
@@ -161,25 +162,31 @@ def _triggers(text: str) -> list[Found]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def _actors(text: str, known: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(start, end, name) of the actors a piece names, as the data names them where it knows them."""
+@lru_cache(maxsize=16)
+def _actor_pattern(known: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every alias and known actor name (longest first), and name -> the data's name."""
     known_keys = {_key(name): name for name in known}
-    found: list[tuple[int, int, str]] = []
     names = {alias: canonical for alias, canonical in ACTOR_ALIASES.items()}
     for name in known:
         if len(name) > 3 and name.casefold() not in names:
             names[name.casefold()] = name
-    for alias in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w.-]){re.escape(alias)}(?![\w-])", re.I)
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if alias == "u.s." and re.match(r"-(?:led|backed)", text[end : end + 7]):
-                continue
-            if any(start < b and a < end for a, b, _ in found):
-                continue
-            canonical = names[alias]
-            found.append((start, end, known_keys.get(_key(canonical), canonical)))
-    return sorted(found)
+    resolved = {alias: known_keys.get(_key(canonical), canonical) for alias, canonical in names.items()}
+    alternatives = "|".join(re.escape(alias) for alias in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])", re.I), resolved
+
+
+def _actors(text: str, known: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the actors a piece names, as the data names them where it knows them."""
+    pattern, names = _actor_pattern(tuple(known))
+    found: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        alias = match.group().casefold()
+        if alias == "u.s." and re.match(r"-(?:led|backed)", text[end : end + 7]):
+            continue
+        if alias in names:
+            found.append((start, end, names[alias]))
+    return found
 
 
 def _key(name: str) -> str:
@@ -231,7 +238,9 @@ def _nearest(frames: list[_Frame], start: int, end: int) -> _Frame:
     return min(frames, key=lambda frame: _gap(start, end, frame.start, frame.end))
 
 
-def _assign(frames: list[_Frame], dates: list[DatePhrase], places: list[Mention], actors: list[tuple[int, int, str]]) -> None:
+def _assign(
+    frames: list[_Frame], dates: list[DatePhrase], places: list[Mention], actors: list[tuple[int, int, str]]
+) -> None:
     """Each date, place and actor to the frame nearest it."""
     for phrase in dates:
         _nearest(frames, phrase.start, phrase.end).dates.append(phrase)
@@ -292,24 +301,23 @@ def _casualties(text: str, verbs: str) -> tuple[int | None, int | None, int | No
     """(best, low, high, note) of the people a piece says were `verbs` (killed/injured)."""
     patterns = (
         rf"\bbetween ({_NUMBER}) and ({_NUMBER}) (?:[\w.-]+ ){{0,3}}?(?:were |have been )?(?:{verbs})",
-        rf"\b(?:{verbs}) (?:at least |about |around |nearly |some |up to |more than |over |almost )?({_NUMBER})\b(?! (?:days?|weeks?|months?|years?|times?|hours?)\b)",
-        rf"\b{_AT_LEAST}({_NUMBER}) (?:[\w.’'-]+ ){{0,4}}?(?:were |was |have been |had been |are |being )?(?:{verbs})\b",
+        rf"\b(?:{verbs}) {_AT_LEAST}({_NUMBER})\b(?! (?:days?|weeks?|months?|years?|times?|hours?)\b)",
+        rf"\b{_AT_LEAST}({_NUMBER}) (?:[\w.’'-]+ ){{0,4}}?(?:(?:were|was|have been|had been|are|being) )?(?:{verbs})\b",
         rf"\b(?:leaving|left) ({_NUMBER}) (?:[\w-]+ ){{0,2}}?(?:dead|wounded|injured)",
     )
     for number, pattern in enumerate(patterns):
-        match = re.search(pattern, text, re.I)
-        if not match:
-            continue
-        if number == 0:
-            low, high = _count(match.group(1)), _count(match.group(2))
-            return low, low, high, ""
-        value = _count(match.group(1))
-        if value is None or value > 100_000:
-            continue
-        at_least = re.search(r"at least|more than|over|up to", match.group(), re.I)
-        return value, (value if at_least else None), None, ""
+        for match in re.finditer(pattern, text, re.I):
+            if number == 0:
+                low, high = _count(match.group(1)), _count(match.group(2))
+                return low, low, high, ""
+            value = _count(match.group(1))
+            if value is None or value > 100_000 or re.fullmatch(r"(?:19|20)\d\d,?", match.group(1)):
+                continue  # a year is not a count
+            at_least = re.search(r"at least|more than|over|up to", match.group(), re.I)
+            return value, (value if at_least else None), None, ""
     vague = re.search(
-        rf"\b(?:{'|'.join(VAGUE_NUMBERS)})(?: of)? (?:[\w-]+ ){{0,2}}?(?:{verbs}|dead)\b|\bleft (?:{'|'.join(VAGUE_NUMBERS)}) (?:dead|wounded|injured)\b",
+        rf"\b(?:{_VAGUE})(?: of)? (?:[\w-]+ ){{0,2}}?(?:{verbs}|dead)\b"
+        rf"|\bleft (?:{_VAGUE}) (?:dead|wounded|injured)\b",
         text,
         re.I,
     )
@@ -320,13 +328,15 @@ def _casualties(text: str, verbs: str) -> tuple[int | None, int | None, int | No
     return None, None, None, ""
 
 
-KILLED = r"killed|killing|kills|dead|died|slain|lost their lives|tués?|morts?"
+_VAGUE = "|".join(VAGUE_NUMBERS)
+KILLED = r"killed|killing|kills|kill|dead|died|slain|lost their lives|tués?|morts?"
 INJURED = r"injured|injuring|wounded|wounding|hurt|injuries|blessés?"
 
 # --- what is not an event -------------------------------------------------------------------------
 
 AGGREGATE = re.compile(
-    r"\b(?:almost |nearly )?daily\b|\bmore than [\d,]+ (?:times|attacks|strikes)\b|\b[\d,]+ (?:times|attacks|incidents)\b|"
+    r"\b(?:almost |nearly )?daily\b|\bmore than [\d,]+ (?:times|attacks|strikes)\b"
+    r"|\b[\d,]+ (?:times|attacks|incidents)\b|"
     r"\b(?:dozens|hundreds|scores|series|wave|spate|string|number) of (?:attacks|strikes|bombings|rockets)\b|"
     r"\bongoing\b|\bso far this year\b|\bover the past\b|\bin recent (?:weeks|months|days)\b|\brepeated(?:ly)?\b|"
     r"\bregular(?:ly)?\b|\bevery (?:day|week)\b|\bthousands of\b",
@@ -338,8 +348,9 @@ STATEMENT = re.compile(
     re.I,
 )
 GENERAL = re.compile(
-    r"\b(?:has|have|had) (?:\w+ )?(?:responded|been responsible|carried out|launched|come under)\b|\brecent (?:attacks|strikes)\b|"
-    r"\bresponsible for\b|\b(?:will|would|could|might|may|plans? to|planning|threaten(?:ed|s)? to)\b|\bin response\b|\bif\b",
+    r"\b(?:has|have|had) (?:\w+ )?(?:responded|been responsible|carried out|launched|come under)\b"
+    r"|\brecent (?:attacks|strikes)\b|\bresponsible for\b"
+    r"|\b(?:will|would|could|might|may|plans? to|planning|threaten(?:ed|s)? to)\b|\bin response\b|\bif\b",
     re.I,
 )
 
@@ -354,7 +365,11 @@ def _kind(text: str, frame: _Frame, date: DateAnswer | None, published: dt.date 
     speech = STATEMENT.search(before)
     if speech and not re.search(r"\baccording to\b", before[: speech.start()], re.I):
         return "statement", f"a statement about events ('{speech.group()}'), not an event report"
-    if date is not None and date.precision == DatePrecision.YEAR and (published is None or date.end.year < published.year):
+    if (
+        date is not None
+        and date.precision == DatePrecision.YEAR
+        and (published is None or date.end.year < published.year)
+    ):
         return "background", f"background: only a year is given ('{date.phrase}')"
     undated = date is None or date.note == HEADLINE_DATE
     if undated and GENERAL.search(around):
@@ -367,12 +382,17 @@ def _kind(text: str, frame: _Frame, date: DateAnswer | None, published: dt.date 
 
 HEADLINE_DATE = "a headline: the publication date"
 UNDATED = "no date in the sentence: the publication date"
-_NUMBERED = re.compile(rf"\b{_NUMBER}\b (?:[\w-]+ ){{0,3}}?(?:killed|dead|wounded|injured|people|soldiers|civilians)", re.I)
+_NUMBERED = re.compile(
+    rf"\b{_NUMBER}\b (?:[\w-]+ ){{0,3}}?(?:killed|dead|wounded|injured|people|soldiers|civilians)", re.I
+)
 
 
 # --- actors -----------------------------------------------------------------------------------------
 
-_ACTIVE = r"carried out|launched|conducted|fired|struck|strikes?|attacked|killed|shot|stormed|seized|took|overran|claimed|targeted|bombed|raided|ambushed|abducted|kidnapped|arrested"
+_ACTIVE = (
+    r"carried out|launched|conducted|fired|struck|strikes?|attacked|killed|shot|stormed|seized|took|overran|claimed"
+    r"|targeted|bombed|raided|ambushed|abducted|kidnapped|arrested"
+)
 
 
 def _roles(text: str, frame: _Frame) -> tuple[str, str]:
@@ -383,17 +403,22 @@ def _roles(text: str, frame: _Frame) -> tuple[str, str]:
     for start, end, name in frame.actors:
         before = text[max(0, start - 40) : start].casefold()
         after = text[end : end + 45].casefold()
-        if re.search(r"\bby (?:the |a |an )?(?:[\w.-]+ ){0,1}$", before):
+        if re.search(r"\bby (?:the |a |an )?(?:[\w.-]+ ){0,1}$", before) or any(
+            0 <= f.start - end <= 12 for f in frame.triggers
+        ):
             first.append(name)
-        elif any(0 <= f.start - end <= 12 for f in frame.triggers):  # "a U.S. drone strike"
-            first.append(name)
-        elif re.search(rf"\b{_NUMBER}\s+(?:[\w.-]+\s+){{0,2}}$", before, re.I):  # "five militants killed"
+        elif re.search(rf"\b{_NUMBER}\s+(?:[\w.-]+\s+){{0,2}}$", before, re.I) or re.search(
+            r"(?:killing|injuring|wounding|targeting|against|targeted|on|at|of|hit|kill|killed|attacked|struck|striking)\s+(?:[\w.’'-]+\s+){0,5}$",
+            before,
+        ):  # "five militants killed"
             second.append(name)
-        elif re.search(r"(?:killing|injuring|wounding|targeting|against|targeted|on|at|of|hit|kill|killed|attacked|struck|striking)\s+(?:[\w.’'-]+\s+){0,5}$", before):
-            second.append(name)
-        elif re.match(rf"\s*(?:[\w.-]+\s+){{0,2}}?(?:{_ACTIVE})\b", after) or re.search(r"\bclaim(?:ed|s)? responsibility", after + text[end:].casefold()[:80]):
+        elif re.match(rf"\s*(?:[\w.-]+\s+){{0,2}}?(?:{_ACTIVE})\b", after) or re.search(
+            r"\bclaim(?:ed|s)? responsibility", after + text[end:].casefold()[:80]
+        ):
             first.append(name)
-        elif re.match(r"\s*(?:[\w.-]+\s+){0,4}?(?:was|were) (?:hit|killed|attacked|targeted|struck|shot|injured|wounded)", after):
+        elif re.match(
+            r"\s*(?:[\w.-]+\s+){0,4}?(?:was|were) (?:hit|killed|attacked|targeted|struck|shot|injured|wounded)", after
+        ):
             second.append(name)
         else:
             other.append(name)
@@ -401,7 +426,11 @@ def _roles(text: str, frame: _Frame) -> tuple[str, str]:
     if not actor1 and other:  # an actor named beside an attack is more often the one who acted
         actor1 = other.pop(0)
     rest = [name for name in [*second] if name != actor1]
-    if not rest and CIVILIAN_WORDS.search(text[max(0, frame.start - 80) : frame.end + 80]) and frame.main.trigger.violent:
+    if (
+        not rest
+        and CIVILIAN_WORDS.search(text[max(0, frame.start - 80) : frame.end + 80])
+        and frame.main.trigger.violent
+    ):
         rest = ["Civilians"]
     rest += [name for name in other if name != actor1 and name not in rest]
     return actor1, rest[0] if rest else ""
@@ -416,13 +445,29 @@ class _Placed:
     answer: PlaceAnswer | None
 
 
+_ANSWERS: dict[int, tuple[Geocoder, dict[tuple[str, str | None], PlaceAnswer]]] = {}
+
+
+def _answers_of(geocoder: Geocoder) -> dict[tuple[str, str | None], PlaceAnswer]:
+    """The answers a geocoder gave, kept while it lives (a geocoder answers a name the same way
+    each time; a country's or region's point costs milliseconds), for the last few geocoders."""
+    kept = _ANSWERS.get(id(geocoder))
+    if kept is None or kept[0] is not geocoder:
+        if len(_ANSWERS) >= 4:
+            _ANSWERS.pop(next(iter(_ANSWERS)))
+        kept = _ANSWERS[id(geocoder)] = (geocoder, {})
+    if len(kept[1]) > 50_000:
+        kept[1].clear()
+    return kept[1]
+
+
 class _Places:
     """The geocoder's answers for one report, each name asked once."""
 
     def __init__(self, geocoder: Geocoder, country: str | None) -> None:
         self.geocoder = geocoder
         self.country = country
-        self.answers: dict[tuple[str, str | None], PlaceAnswer] = {}
+        self.answers = _answers_of(geocoder)
 
     def ask(self, mention: Mention) -> PlaceAnswer:
         if mention.role == Role.COUNTRY:
@@ -447,7 +492,15 @@ class _Places:
                 answer = self.ask(mention)
                 if answer.latitude is not None:
                     rank = SPECIFICITY.get(answer.precision or "", 7)
-                    answered.append((rank, -len(mention.query), _gap(mention.start, mention.end, frame.start, frame.end), mention, answer))
+                    answered.append(
+                        (
+                            rank,
+                            -len(mention.query),
+                            _gap(mention.start, mention.end, frame.start, frame.end),
+                            mention,
+                            answer,
+                        )
+                    )
                 elif mention.role in (Role.AT, Role.NEAR) and _locative(text, mention):
                     unplaced.append((_gap(mention.start, mention.end, frame.start, frame.end), mention, answer))
             if answered:
@@ -460,20 +513,33 @@ class _Places:
         if adjectives:
             _, code = min(adjectives)
             if code not in ("US", "GB", "FR", "RU") or code == self.country:
-                mention = Mention(0, 0, COUNTRY_LABELS.get(code, code), COUNTRY_LABELS.get(code, code), Role.COUNTRY, code)
+                mention = Mention(
+                    0, 0, COUNTRY_LABELS.get(code, code), COUNTRY_LABELS.get(code, code), Role.COUNTRY, code
+                )
                 return _Placed(mention, self.ask(mention))
         return _Placed(None, None)
 
 
 def _locative(text: str, mention: Mention) -> bool:
     """Whether the words before a name place something there ("in X", "at X", "near X")."""
-    return bool(re.search(r"(?:\b(?:in|at|near|outside|into|from|of|à|dans|près de)|في|قرب)\s+(?:the\s+)?$", text[max(0, mention.start - 12) : mention.start], re.I)) or mention.role == Role.NEAR
+    return (
+        bool(
+            re.search(
+                r"(?:\b(?:in|at|near|outside|into|from|of|à|dans|près de)|في|قرب)\s+(?:the\s+)?$",
+                text[max(0, mention.start - 12) : mention.start],
+                re.I,
+            )
+        )
+        or mention.role == Role.NEAR
+    )
 
 
 # --- confidence ----------------------------------------------------------------------------------
 
 
-def _confidence(kind: str, why: str, frame: _Frame, date: DateAnswer | None, placed: _Placed, fatalities: int | None, actor1: str) -> tuple[float, tuple[str, ...]]:
+def _confidence(
+    kind: str, why: str, frame: _Frame, date: DateAnswer | None, placed: _Placed, fatalities: int | None, actor1: str
+) -> tuple[float, tuple[str, ...]]:
     score = 0.35
     reasons: list[str] = []
     main = frame.main
@@ -495,7 +561,9 @@ def _confidence(kind: str, why: str, frame: _Frame, date: DateAnswer | None, pla
     answer = placed.answer
     if answer is None or answer.latitude is None:
         score -= 0.1
-        reasons.append("no place found" if placed.mention is None else f"'{placed.mention.text}' not found by the geocoder")
+        reasons.append(
+            "no place found" if placed.mention is None else f"'{placed.mention.text}' not found by the geocoder"
+        )
     else:
         rank = SPECIFICITY.get(answer.precision or "", 7)
         score += 0.2 if rank <= 1 else 0.12 if rank <= 4 else 0.05
@@ -534,7 +602,9 @@ def extract_events(
     return Extraction(text, published, country, tuple(_merge(candidates)))
 
 
-def _piece_candidates(piece: Piece, published: dt.date | None, places: _Places, known: Sequence[str]) -> list[Candidate]:
+def _piece_candidates(
+    piece: Piece, published: dt.date | None, places: _Places, known: Sequence[str]
+) -> list[Candidate]:
     body = piece.text
     found = _triggers(body)
     if not found:
@@ -555,12 +625,16 @@ def _piece_candidates(piece: Piece, published: dt.date | None, places: _Places, 
             date = DateAnswer(published, published, DatePrecision.WEEK, "", UNDATED)
         placed = places.best(body, frame, mentions)
         area = body[max(0, frame.start - 90) : frame.end + 90]
-        dead, low, high, dead_note = _casualties(area, KILLED) if any(
-            re.search(KILLED, body[f.start : f.end], re.I) for f in frame.casualties
-        ) else (None, None, None, "")
-        hurt, _, _, _ = _casualties(area, INJURED) if any(
-            re.search(INJURED, body[f.start : f.end], re.I) for f in frame.casualties
-        ) else (None, None, None, "")
+        dead, low, high, dead_note = (
+            _casualties(area, KILLED)
+            if any(re.search(KILLED, body[f.start : f.end], re.I) for f in frame.casualties)
+            else (None, None, None, "")
+        )
+        hurt, _, _, _ = (
+            _casualties(area, INJURED)
+            if any(re.search(INJURED, body[f.start : f.end], re.I) for f in frame.casualties)
+            else (None, None, None, "")
+        )
         actor1, actor2 = _roles(body, frame)
         event_type, sub = _type(body, frame, actor2)
         confidence, reasons = _confidence(kind, why, frame, date, placed, dead, actor1)
@@ -587,7 +661,9 @@ def _piece_candidates(piece: Piece, published: dt.date | None, places: _Places, 
                 date_phrase=date.phrase if date else "",
                 place=placed.mention.text if placed.mention else "",
                 place_query=placed.mention.query if placed.mention else "",
-                country=(answer.country_code if resolved and answer else None) or (placed.mention.country if placed.mention else None) or places.country,
+                country=(answer.country_code if resolved and answer else None)
+                or (placed.mention.country if placed.mention else None)
+                or places.country,
                 latitude=answer.latitude if resolved and answer else None,
                 longitude=answer.longitude if resolved and answer else None,
                 geo_precision=answer.precision if resolved and answer else None,
@@ -614,12 +690,19 @@ def _type(text: str, frame: _Frame, actor2: str) -> tuple[str, str]:
     main = frame.main.trigger
     event_type, sub = main.event_type, main.sub_event_type
     around = text[max(0, frame.start - 100) : frame.end + 100].casefold()
-    if sub == "Headquarters or base established" and not re.search(r"\b(?:base|airport|airfield|camp|headquarters)\b", around):
+    if sub == "Headquarters or base established" and not re.search(
+        r"\b(?:base|airport|airfield|camp|headquarters)\b", around
+    ):
         return "Battles", "Non-state actor overtakes territory"
-    if main.casualty or (event_type == "Battles" and sub == "Armed clash" and main.rank <= 3):
-        if actor2 == "Civilians" or CIVILIAN_WORDS.search(around):
-            return CIVILIANS, "Attack"
-    if event_type == CIVILIANS and sub == "Attack" and re.search(r"\b(?:soldiers|troops|forces|police|fighters|militants)\b", around) and not CIVILIAN_WORDS.search(around):
+    general = main.casualty or (event_type == "Battles" and sub == "Armed clash" and main.rank <= 3)
+    if general and (actor2 == "Civilians" or CIVILIAN_WORDS.search(around)):
+        return CIVILIANS, "Attack"
+    if (
+        event_type == CIVILIANS
+        and sub == "Attack"
+        and re.search(r"\b(?:soldiers|troops|forces|police|fighters|militants)\b", around)
+        and not CIVILIAN_WORDS.search(around)
+    ):
         return "Battles", "Armed clash"
     if event_type == "Protests" and re.search(r"tear gas|dispersed|fired on|live ammunition|water cannon", around):
         return "Protests", "Protest with intervention"
@@ -653,10 +736,18 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
 
 def _fold(keep: Candidate, other: Candidate) -> Candidate:
     """`keep` told with what `other` adds: the finer date, the more specific place, the numbers."""
-    finer_date = other if other.date_start is not None and keep.date_start is not None and (
-        (other.date_end - other.date_start) < (keep.date_end - keep.date_start)  # type: ignore[operator]
-    ) else keep
-    finer_place = other if SPECIFICITY.get(other.geo_precision or "", 9) < SPECIFICITY.get(keep.geo_precision or "", 9) else keep
+    finer_date = (
+        other
+        if other.date_start is not None
+        and keep.date_start is not None
+        and (
+            (other.date_end - other.date_start) < (keep.date_end - keep.date_start)  # type: ignore[operator]
+        )
+        else keep
+    )
+    finer_place = (
+        other if SPECIFICITY.get(other.geo_precision or "", 9) < SPECIFICITY.get(keep.geo_precision or "", 9) else keep
+    )
     merged = replace(
         keep,
         date_start=finer_date.date_start,

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from typing import Protocol
 
 from conflictmap.report.vocabulary import ACTOR_ALIASES, COUNTRY_ADJECTIVES, COUNTRY_NAMES
@@ -82,6 +83,7 @@ _COUNTRY_WORDS = "|".join(sorted((re.escape(name) for name in COUNTRY_NAMES if n
 _DIRECTION = r"(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central"
 REGION = re.compile(rf"\b(?:{_DIRECTION}) (?:{_COUNTRY_WORDS})\b(?!['’]s)", re.I)
 _CONNECTOR = r"(?:al|el|an|ad|as|ar|ash|at|az|ibn|bin|abu|umm|of|de|du|la|le|d'|l')"
+_ARTICLE = r"(?:(?:al|el|an|ad|as|ar|ash|at|az)-)"
 _WORD = r"[A-Z][\w’'-]*[\w]"
 FEATURES = (
     r"(?:air ?base|military base|army base|base|camp|airport|airfield|air field|province|governorate|district|"
@@ -89,33 +91,183 @@ FEATURES = (
     r"checkpoint|market|mosque|square|university|hospital)"
 )
 NAME = re.compile(
-    rf"(?<![\w-])(?:(?:al|el|an|ad|as|ar|ash|at|az)-)?{_WORD}(?:(?: |-|\s{_CONNECTOR}[- ]){{1,2}}(?:(?:al|el|an|ad|as|ar|ash|at|az)-)?{_WORD}){{0,4}}"
+    rf"(?<![\w-]){_ARTICLE}?{_WORD}(?:(?: |-|\s{_CONNECTOR}[- ]){{1,2}}{_ARTICLE}?{_WORD}){{0,4}}"
     rf"(?: {FEATURES}\b)?"
 )
 #: Capitalised words that are never place names on their own.
 NOT_PLACES = frozenset(
-    """the a an on in at by but and or as of for to from with after before during since when while
-    according said says reuters ap afp photo images getty updated published pentagon president minister prime
-    secretary spokesman spokeswoman general gen mr ms mrs dr army military forces security police officials
-    official ministry government coalition group groups militia militias state states united islamic
-    january february march april may june july august september october november december jan feb mar apr jun jul
-    aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday earlier later last this
-    it he she they we i there their its his her these those some many several both further nevertheless however
-    days today yesterday let who what which where why how no not one two three four five
-    le la les un une des du de et en au aux selon""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "on",
+        "in",
+        "at",
+        "by",
+        "but",
+        "and",
+        "or",
+        "as",
+        "of",
+        "for",
+        "to",
+        "from",
+        "with",
+        "after",
+        "before",
+        "during",
+        "since",
+        "when",
+        "while",
+        "according",
+        "said",
+        "says",
+        "reuters",
+        "ap",
+        "afp",
+        "photo",
+        "images",
+        "getty",
+        "updated",
+        "published",
+        "pentagon",
+        "president",
+        "minister",
+        "prime",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "general",
+        "gen",
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "army",
+        "military",
+        "forces",
+        "security",
+        "police",
+        "officials",
+        "official",
+        "ministry",
+        "government",
+        "coalition",
+        "group",
+        "groups",
+        "militia",
+        "militias",
+        "state",
+        "states",
+        "united",
+        "islamic",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "earlier",
+        "later",
+        "last",
+        "this",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "there",
+        "their",
+        "its",
+        "his",
+        "her",
+        "these",
+        "those",
+        "some",
+        "many",
+        "several",
+        "both",
+        "further",
+        "nevertheless",
+        "however",
+        "days",
+        "today",
+        "yesterday",
+        "let",
+        "who",
+        "what",
+        "which",
+        "where",
+        "why",
+        "how",
+        "no",
+        "not",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "selon",
+    ]
 )
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:Mr|Ms|Mrs|Dr|Gen|Col|Lt|Sgt|Capt|Maj)\.?|\b(?:President|Minister|Secretary|spokesm[ae]n|spokeswoman|"
     r"spokesperson|commander|official|leader|Sheikh|cleric|journalist|analyst|Defense|Defence|Affairs|of State)"
     r"(?: of [A-Z][\w]+)?)\s*,?\s*$"
 )
-_NEAR_BEFORE = re.compile(r"(?:\bnear|\boutside|\bclose to|\bnearby|\boutskirts of|\bnot far from|\bprès de|\bقرب)\s*(?:the\s+)?(?:city of |town of |village of )?$", re.I)
-_REFERENCE_BEFORE = re.compile(
-    r"\b(?:\d[\d,.]*|a few|several|some|\w+) (?:km|kilometres|kilometers|miles|mi)\s+(?:\([^)]*\)\s+)?"
-    r"(?:to the )?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?(?:city of\s+)?$",
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\boutside|\bclose to|\bnearby|\boutskirts of|\bnot far from|\bprès de|\bقرب)\s*"
+    r"(?:the\s+)?(?:city of |town of |village of )?$",
     re.I,
 )
-_ARABIC_CUE = re.compile(r"(?:في|قرب|بالقرب من|مدينة|بمدينة|محافظة|قضاء|ناحية|منطقة|شمال|جنوب|شرق|غرب)\s+((?:ال)?[\u0621-\u064a]{2,}(?:\s(?:ال)?[\u0621-\u064a]{2,})?)")
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:\d[\d,.]*|a few|several|some|\w+) (?:km|kilometres|kilometers|miles|mi)\s+(?:\([^)]*\)\s+)?"
+    r"(?:to the )?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+"
+    r"(?:the\s+)?(?:city of\s+)?$",
+    re.I,
+)
+_ARABIC_CUE = re.compile(
+    r"(?:في|قرب|بالقرب من|مدينة|بمدينة|محافظة|قضاء|ناحية|منطقة|شمال|جنوب|شرق|غرب)\s+"
+    r"((?:ال)?[\u0621-\u064a]{2,}(?:\s(?:ال)?[\u0621-\u064a]{2,})?)"
+)
 
 
 #: Arabic articles written apart ("An Nasiriyah", "AS SULAYMANIYAH"): kept before a name.
@@ -153,7 +305,11 @@ def find_places(text: str) -> list[Mention]:
     for match in _ARABIC_CUE.finditer(text):
         name = re.sub(r"^و", "", match.group(1))
         near = match.group().startswith(("قرب", "بالقرب"))
-        found.append(Mention(match.start(1), match.end(1), name, f"near {name}" if near else name, Role.NEAR if near else Role.AT))
+        found.append(
+            Mention(
+                match.start(1), match.end(1), name, f"near {name}" if near else name, Role.NEAR if near else Role.AT
+            )
+        )
     return sorted(found, key=lambda mention: mention.start)
 
 
@@ -161,8 +317,10 @@ def _name_mentions(text: str, name: str, start: int) -> list[Mention]:
     """A capitalised name as place mentions: trimmed of words that are not places, its possessive
     read as a hint ("Diyala's Baquba" asks "Baquba, Diyala"), its role from the words before it."""
     words = name.split(" ")
-    while words and words[0].casefold().rstrip("’'s") in NOT_PLACES and not (
-        len(words) > 1 and words[0].casefold() in ARTICLES and words[1].casefold() not in NOT_PLACES
+    while (
+        words
+        and words[0].casefold().rstrip("’'s") in NOT_PLACES
+        and not (len(words) > 1 and words[0].casefold() in ARTICLES and words[1].casefold() not in NOT_PLACES)
     ):
         start += len(words[0]) + 1
         words = words[1:]
@@ -178,7 +336,9 @@ def _name_mentions(text: str, name: str, start: int) -> list[Mention]:
     if any(lowered.startswith(actor + " ") or lowered == actor for actor in ACTOR_WORDS):
         return []
     before = text[max(0, start - 60) : start]
-    if _PERSON_BEFORE.search(before) or re.match(r"\s*(?:said|told|says|added|announced|called|,\s*(?:a|the) (?:spokes|official))", text[end : end + 20]):
+    if _PERSON_BEFORE.search(before) or re.match(
+        r"\s*(?:said|told|says|added|announced|called|,\s*(?:a|the) (?:spokes|official))", text[end : end + 20]
+    ):
         return []
     if lowered in COUNTRY_NAMES:
         if re.search(r"['’]s$", name) or re.match(r"[-–](?:led|backed|based)", text[end : end + 7]):
@@ -189,7 +349,12 @@ def _name_mentions(text: str, name: str, start: int) -> list[Mention]:
         hint, place = possessive.group(1), possessive.group(2)
         if hint.casefold() in COUNTRY_NAMES:
             return _name_mentions(text, place, start + len(hint) + 3)
-        return [Mention(start, end, name, f"{place}, {hint}", _role(before), None)]
+        role = _role(before)
+        # "Baghdad's Green Zone": the two together, and the city alone when the whole is not known
+        return [
+            Mention(start, end, name, f"{place}, {hint}", role, None),
+            Mention(start, start + len(hint), hint, f"near {hint}" if role == Role.NEAR else hint, role, None),
+        ]
     if re.search(r"['’]s$", name):
         name = name[:-2]
         end -= 2
@@ -221,16 +386,14 @@ def composite(text: str, mentions: list[Mention]) -> list[Mention]:
     Nasiriyah, Iraq" asks "Dalil Air Base, near An Nasiriyah"; "Hawija, Kirkuk" as one name, so the
     second is a hint for the first."""
     joined: list[Mention] = []
-    for first, second in zip(mentions, mentions[1:], strict=False):
+    for first, second in pairwise(mentions):
         if first.role not in (Role.AT, Role.NEAR) or second.role not in (Role.AT, Role.NEAR):
             continue
         gap = text[first.end : second.start]
         gap = re.sub(rf"\b{_DATEISH}\b", " ", gap)
         if not re.fullmatch(r"[\s,]*(?:(?:in|at)\s+)?(?:near|outside|in|,)?[\s,]*", gap, re.I) or len(gap) > 40:
             continue
-        if second.role == Role.NEAR:
-            query = f"{first.query}, {second.query}"
-        elif re.fullmatch(r"\s*,\s*", gap):
+        if second.role == Role.NEAR or re.fullmatch(r"\s*,\s*", gap):
             query = f"{first.query}, {second.query}"
         else:
             continue
@@ -249,7 +412,9 @@ def main_country(text: str) -> tuple[str | None, str]:
     ('IQ', 'named 5 times as a place (Iraq)')
     """
     scores: Counter[str] = Counter()
-    for match in re.finditer(rf"(?<![\w.])({_COUNTRY_WORDS}|العراق|سوريا|إيران)(?![\w])(?!['’]s)(?![-–](?:led|backed|based))", text, re.I):
+    for match in re.finditer(
+        rf"(?<![\w.])({_COUNTRY_WORDS}|العراق|سوريا|إيران)(?![\w])(?!['’]s)(?![-–](?:led|backed|based))", text, re.I
+    ):
         name = match.group(1)
         if not name[0].isupper() and not name[0].isalpha():
             continue

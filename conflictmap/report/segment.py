@@ -38,9 +38,57 @@ CREDIT = re.compile(
 CAPTION_DATELINE = re.compile(r"^[A-Z][A-Z'’ .-]{2,40}(?:,\s*[A-Z][A-Z .]{2,30})?\s*[-–—]\s*[A-Z]+\.? \d{1,2}:")
 #: Words before a full stop that do not end a sentence.
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen lt col maj capt sgt st no vs jan feb mar apr jun jul aug sep sept oct nov dec "
-    "u.s u.k u.n a.m p.m e.g i.e etc approx inc jr sr gov sen rep pres prof brig adm cpl pvt sgt "
-    "fig al".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "st",
+        "no",
+        "vs",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "etc",
+        "approx",
+        "inc",
+        "jr",
+        "sr",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "prof",
+        "brig",
+        "adm",
+        "cpl",
+        "pvt",
+        "sgt",
+        "fig",
+        "al",
+    ]
 )
 _END = re.compile(r"[.!?؟]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u0600-\u06ff])|[.!?؟]+[\"”’')\]]*$")
 
@@ -72,7 +120,9 @@ def sentences(text: str, offset: int = 0) -> list[Piece]:
     rest = text[start:]
     if rest.strip():
         lead = len(rest) - len(rest.lstrip())
-        pieces.append(Piece(offset + start + lead, offset + start + lead + len(rest.strip()), rest.strip(), Kind.SENTENCE))
+        pieces.append(
+            Piece(offset + start + lead, offset + start + lead + len(rest.strip()), rest.strip(), Kind.SENTENCE)
+        )
     return pieces
 
 

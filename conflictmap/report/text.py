@@ -48,7 +48,9 @@ def check_text(text: str, name: str = "the text") -> str:
         raise ReportError(f"{name}: there is no text to read")
     letters = sum(ch.isalpha() for ch in cleaned)
     if letters < 0.3 * len(cleaned.replace(" ", "")):
-        raise ReportError(f"{name}: this does not look like text (only {letters:,} letters in {len(cleaned):,} characters)")
+        raise ReportError(
+            f"{name}: this does not look like text (only {letters:,} letters in {len(cleaned):,} characters)"
+        )
     return cleaned
 
 

@@ -79,7 +79,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"shot|shooting|shootings|gunm[ae]n|opened fire|gunfire|snipers?|stabbed", CIVILIANS, ATTACK, 6),
     _t(r"attack(?:s|ed|ing)?|targeted|hit by|came under fire", BATTLES, CLASH, 3),
     _t(r"riots?|rioters|rioting|torched|set fire to", RIOTS, VIOLENT_DEMO, 7),
-    _t(r"protests?|protesters|protested|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?", PROTESTS, PEACEFUL, 6, False),
+    _t(
+        r"protests?|protesters|protested|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|sit-ins?",
+        PROTESTS,
+        PEACEFUL,
+        6,
+        False,
+    ),
     _t(r"arrest(?:ed|s)?|detained|detention of|captured", STRATEGIC, ARRESTS, 5, False),
     _t(r"hand(?:ed)? ?over|handovers?|transferred control|turned over", STRATEGIC, TRANSFER, 6, False),
     _t(r"seized|took control|overran|overrun|captured the town", STRATEGIC, BASE, 4, False),
@@ -159,40 +165,46 @@ COUNTRY_LABELS: dict[str, str] = {
     "RU": "Russia",
 }  # fmt: skip
 
-#: Actors as reports name them -> the name the data uses (UCDP's, where UCDP has the actor).
+#: Actors as reports name them, under the name the data uses (UCDP's, where UCDP has the actor).
 #: Matched case-insensitively on word boundaries; the longest alias wins.
-ACTOR_ALIASES: dict[str, str] = {
-    "islamic state": "IS", "isis": "IS", "isil": "IS", "daesh": "IS", "da'esh": "IS", "داعش": "IS",
-    "état islamique": "IS", "islamic state of iraq and the levant": "IS", "is militants": "IS",
-    "is fighters": "IS", "al-qaeda in iraq": "AQI", "al-qaeda": "al-Qaida", "al qaeda": "al-Qaida",
-    "united states": "Government of United States of America", "u.s. forces": "Government of United States of America",
-    "us forces": "Government of United States of America", "u.s. military": "Government of United States of America",
-    "us military": "Government of United States of America", "american forces": "Government of United States of America",
-    "u.s.-led coalition": "Government of United States of America", "us-led coalition": "Government of United States of America",
-    "coalition forces": "Government of United States of America", "pentagon": "Government of United States of America",
-    "u.s. troops": "Government of United States of America", "us troops": "Government of United States of America",
-    "u.s. soldiers": "Government of United States of America", "u.s. army": "Government of United States of America",
-    "u.s. military personnel": "Government of United States of America", "u.s. airbase": "Government of United States of America",
-    "u.s.": "Government of United States of America", "forces américaines": "Government of United States of America",
-    "القوات الأمريكية": "Government of United States of America",
-    "iraqi security forces": "Government of Iraq", "iraqi forces": "Government of Iraq",
-    "iraqi army": "Government of Iraq", "iraqi troops": "Government of Iraq", "iraqi soldiers": "Government of Iraq",
-    "iraqi police": "Government of Iraq", "iraqi military": "Government of Iraq", "iraqi government": "Government of Iraq",
-    "counter-terrorism service": "Government of Iraq", "القوات العراقية": "Government of Iraq",
-    "popular mobilization forces": "PMF", "popular mobilisation forces": "PMF", "popular mobilization units": "PMF",
-    "hashd al-shaabi": "PMF", "pmf": "PMF", "pmu": "PMF", "الحشد الشعبي": "PMF",
-    "kataib hezbollah": "Kataib Hezbollah", "kata'ib hezbollah": "Kataib Hezbollah", "kataib hizballah": "Kataib Hezbollah",
-    "harakat al-nujaba": "Harakat al-Nujaba", "al-nujaba": "Harakat al-Nujaba", "nujaba": "Harakat al-Nujaba",
-    "asaib ahl al-haq": "Asaib Ahl al-Haq", "asa'ib ahl al-haq": "Asaib Ahl al-Haq",
-    "kataib sayyid al-shuhada": "Kataib Sayyid al-Shuhada", "islamic resistance in iraq": "Islamic Resistance in Iraq",
-    "peshmerga": "Peshmerga", "pkk": "PKK", "kurdistan workers' party": "PKK", "ypg": "YPG", "sdf": "SDF",
-    "turkish forces": "Government of Turkey", "turkish army": "Government of Turkey", "turkish military": "Government of Turkey",
-    "iranian forces": "Government of Iran", "irgc": "Government of Iran", "revolutionary guards": "Government of Iran",
-    "israeli military": "Government of Israel", "israel": "Government of Israel",
-    "militia groups": "Iraqi militia groups", "militia group": "Iraqi militia groups", "militias": "Iraqi militia groups",
-    "militants": "Militants", "gunmen": "Unidentified armed group", "gunman": "Unidentified armed group",
-    "unknown gunmen": "Unidentified armed group",
+ACTOR_NAMES: dict[str, tuple[str, ...]] = {
+    "IS": (
+        "islamic state", "isis", "isil", "daesh", "da'esh", "داعش", "état islamique",
+        "islamic state of iraq and the levant", "is militants", "is fighters",
+    ),
+    "AQI": ("al-qaeda in iraq",),
+    "al-Qaida": ("al-qaeda", "al qaeda"),
+    "Government of United States of America": (
+        "united states", "u.s. forces", "us forces", "u.s. military", "us military", "american forces",
+        "u.s.-led coalition", "us-led coalition", "coalition forces", "pentagon", "u.s. troops", "us troops",
+        "u.s. soldiers", "u.s. army", "u.s. military personnel", "u.s. airbase", "u.s.", "forces américaines",
+        "القوات الأمريكية",
+    ),
+    "Government of Iraq": (
+        "iraqi security forces", "iraqi forces", "iraqi army", "iraqi troops", "iraqi soldiers", "iraqi police",
+        "iraqi military", "iraqi government", "counter-terrorism service", "القوات العراقية",
+    ),
+    "PMF": (
+        "popular mobilization forces", "popular mobilisation forces", "popular mobilization units", "hashd al-shaabi",
+        "pmf", "pmu", "الحشد الشعبي",
+    ),
+    "Kataib Hezbollah": ("kataib hezbollah", "kata'ib hezbollah", "kataib hizballah"),
+    "Harakat al-Nujaba": ("harakat al-nujaba", "al-nujaba", "nujaba"),
+    "Asaib Ahl al-Haq": ("asaib ahl al-haq", "asa'ib ahl al-haq"),
+    "Kataib Sayyid al-Shuhada": ("kataib sayyid al-shuhada",),
+    "Islamic Resistance in Iraq": ("islamic resistance in iraq",),
+    "Peshmerga": ("peshmerga",),
+    "PKK": ("pkk", "kurdistan workers' party"),
+    "YPG": ("ypg",),
+    "SDF": ("sdf",),
+    "Government of Turkey": ("turkish forces", "turkish army", "turkish military"),
+    "Government of Iran": ("iranian forces", "irgc", "revolutionary guards"),
+    "Government of Israel": ("israeli military", "israel"),
+    "Iraqi militia groups": ("militia groups", "militia group", "militias"),
+    "Militants": ("militants",),
+    "Unidentified armed group": ("gunmen", "gunman", "unknown gunmen"),
 }  # fmt: skip
+ACTOR_ALIASES: dict[str, str] = {alias: name for name, aliases in ACTOR_NAMES.items() for alias in aliases}
 
 #: Words naming the victims of an attack as civilians.
 CIVILIAN_WORDS = re.compile(
