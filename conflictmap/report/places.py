@@ -409,7 +409,7 @@ def main_country(text: str) -> tuple[str | None, str]:
     Iraq" count twice; "Iraq" once; "Iraqi" a quarter), with why.
 
     >>> main_country("Rockets hit a base in western Iraq. Iraqi officials and U.S. envoys met in Iraq.")
-    ('IQ', 'named 5 times as a place (Iraq)')
+    ('IQ', 'the most named as a place (Iraq, score 4.25)')
     """
     scores: Counter[str] = Counter()
     for match in re.finditer(
@@ -433,4 +433,4 @@ def main_country(text: str) -> tuple[str | None, str]:
     code, score = scores.most_common(1)[0]
     from conflictmap.report.vocabulary import COUNTRY_LABELS
 
-    return code, f"named {score:g} times as a place ({COUNTRY_LABELS.get(code, code)})"
+    return code, f"the most named as a place ({COUNTRY_LABELS.get(code, code)}, score {score:g})"
