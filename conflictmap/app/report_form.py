@@ -10,10 +10,11 @@ import datetime as dt
 import hashlib
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from conflictmap.app import loading, session, widgets
 from conflictmap.geocode.compose import Geocoding, build_geocoder
@@ -28,6 +29,9 @@ from conflictmap.report.text import MAX_CHARACTERS, SUFFIXES, ReportError, check
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import DatePrecision, conform
 
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
+
 #: Characters of the report shown with its highlights (the rest is read, not shown).
 SHOWN = 200_000
 TYPES = [
@@ -39,7 +43,8 @@ TYPES = [
     "Strategic developments",
 ]
 #: The table's columns: the analyst's words, and which the analyst may edit.
-COLUMNS: dict[str, object] = {
+COLUMNS: dict[str, ColumnConfig] = {
+    "number": st.column_config.NumberColumn("#", help="The candidate's number, as marked in the text", disabled=True),
     "keep": st.column_config.CheckboxColumn("Keep", help="Confirm this candidate as an event"),
     "date_start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
     "date_end": st.column_config.DateColumn("End", format="YYYY-MM-DD"),
@@ -195,10 +200,10 @@ def candidates_editor(extraction: Extraction, given: Given) -> pd.DataFrame:
         return table
     edited = st.data_editor(
         table[list(COLUMNS)],
-        column_config=COLUMNS,  # type: ignore[arg-type]
+        column_config=COLUMNS,
         disabled=[c for c in COLUMNS if c not in EDITABLE],
         hide_index=True,
-        num_rows="dynamic",
+        num_rows="delete",
         key=f"report.editor.{given.digest}",
         width="stretch",
     )
@@ -214,23 +219,26 @@ def _placed_again(edited: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     changed = []
     for index, row in edited.iterrows():
         was = before.loc[row["event_id"]] if row["event_id"] in before.index else None
-        if was is None or any(
-            str(row[c] or "") != str(was[c] or "") for c in ("place", "place_identified_as", "country")
-        ):
+        fields = ("place", "place_identified_as", "country")
+        if was is None or any(_text(row[c]) != _text(was[c]) for c in fields):
             changed.append(index)
     if not changed:
         return edited
     geocoder = geocoding()
     codes = {label.casefold(): code for code, label in COUNTRY_LABELS.items()}
     for index in changed:
-        query = str(edited.at[index, "place_identified_as"] or "") or str(edited.at[index, "place"] or "")
-        country = str(edited.at[index, "country"] or "")
+        query = _text(edited.at[index, "place_identified_as"]) or _text(edited.at[index, "place"])
+        country = _text(edited.at[index, "country"])
         answer = geocoder.resolve(query, country=codes.get(country.casefold(), country) or None)
         edited.at[index, "latitude"] = answer.latitude if answer.resolved else float("nan")
         edited.at[index, "longitude"] = answer.longitude if answer.resolved else float("nan")
         edited.at[index, "geo_precision"] = answer.precision
         edited.at[index, "matched_name"] = answer.matched_name
     return edited
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
 def candidates_map(table: pd.DataFrame, source: str) -> None:
@@ -265,12 +273,18 @@ def highlighted(extraction: Extraction, table: pd.DataFrame) -> None:
     character of the report is escaped before it is shown."""
     text = extraction.text[:SHOWN]
     marks: dict[tuple[int, int], tuple[bool, list[str]]] = {}
-    for number, row in enumerate(table.itertuples(index=False), start=1):
-        start, end = int(row.evidence_start), int(row.evidence_end)  # type: ignore[call-overload]
-        if end > SHOWN:
+    spans = zip(
+        table["number"].tolist(),
+        table["evidence_start"].tolist(),
+        table["evidence_end"].tolist(),
+        table["keep"].tolist(),
+        strict=True,
+    )
+    for number, start, end, kept in spans:
+        if int(end) > SHOWN:
             continue
-        keep, labels = marks.get((start, end), (False, []))
-        marks[(start, end)] = (keep or bool(row.keep), [*labels, str(number)])
+        keep, labels = marks.get((int(start), int(end)), (False, []))
+        marks[(int(start), int(end))] = (keep or bool(kept), [*labels, str(number)])
     parts, position = [], 0
     for (start, end), (keep, labels) in sorted(marks.items()):
         if start < position:

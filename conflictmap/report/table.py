@@ -23,7 +23,7 @@ CURATED_COLUMNS = [
 EXTRA_COLUMNS = ["evidence", "date_phrase", "confidence", "is_event", "kind", "injuries", "reasons"]
 #: The page's table, in the order an analyst reads it.
 TABLE_COLUMNS = [
-    "keep", "date_start", "date_end", "date_precision", "event_type", "sub_event_type", "actor1", "actor2",
+    "number", "keep", "date_start", "date_end", "date_precision", "event_type", "sub_event_type", "actor1", "actor2",
     "fatalities", "injuries", "place", "place_identified_as", "country", "geo_precision", "matched_name",
     "latitude", "longitude", "confidence", "kind", "date_phrase", "evidence", "reasons", "event_id",
 ]  # fmt: skip
@@ -37,18 +37,21 @@ def _slug(text: str) -> str:
 
 
 def candidates_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
-    """One row per candidate: the page's table (TABLE_COLUMNS), events kept, not-events not."""
+    """One row per candidate: the page's table (TABLE_COLUMNS), events kept, not-events not; the
+    events first, each group in the report's order, numbered (the numbers mark the text)."""
     rows = []
     used: set[str] = set()
-    for candidate in candidates:
+    ordered = sorted(candidates, key=lambda c: (not c.is_event, c.evidence_start))
+    for number, candidate in enumerate(ordered, start=1):
         day = candidate.date_start.isoformat() if candidate.date_start else "undated"
         base = f"report:{day}-{_slug(candidate.place)}"
-        event_id, number = base, 2
+        event_id, suffix = base, 2
         while event_id in used:
-            event_id, number = f"{base}-{number}", number + 1
+            event_id, suffix = f"{base}-{suffix}", suffix + 1
         used.add(event_id)
         rows.append(
             {
+                "number": number,
                 "keep": candidate.is_event,
                 "date_start": pd.Timestamp(candidate.date_start) if candidate.date_start else pd.NaT,
                 "date_end": pd.Timestamp(candidate.date_end) if candidate.date_end else pd.NaT,

@@ -47,7 +47,7 @@ def _km(a, b):
 def _event(seed, day):
     found = [c for c in seed.candidates if c.is_event and c.date_start and c.date_start <= day <= c.date_end]
     assert found, f"no event on {day}"
-    return min(found, key=lambda c: (c.date_end - c.date_start))
+    return min(found, key=lambda c: c.date_end - c.date_start)
 
 
 def test_the_seed_guesses_its_publication_week_and_country():
@@ -173,7 +173,9 @@ def test_headlines_it_has_never_seen(geocoding, headline, matched, precision, su
 
 
 def test_a_place_the_geocoder_cannot_place_is_kept_unplaced(geocoding):
-    (event,) = extract_events("On Jan. 3, gunmen shot two shepherds in Xqzville.", dt.date(2024, 1, 9), "IQ", geocoding).candidates
+    (event,) = extract_events(
+        "On Jan. 3, gunmen shot two shepherds in Xqzville.", dt.date(2024, 1, 9), "IQ", geocoding
+    ).candidates
     assert event.is_event and event.place == "Xqzville" and event.latitude is None and event.located_by == "unresolved"
     assert any("not found" in reason for reason in event.reasons)
 
@@ -280,3 +282,9 @@ def test_extract_command_on_a_report_and_on_a_csv_of_reports(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1 and "row 1, column 'published': 'tomorrow'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_table_numbers_events_first_in_the_reports_order(seed):
+    table = candidates_frame(seed.candidates)
+    assert table["number"].tolist() == list(range(1, len(table) + 1))
+    assert table["keep"].tolist() == sorted(table["keep"].tolist(), reverse=True)
