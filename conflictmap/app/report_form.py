@@ -258,7 +258,7 @@ def candidates_map(table: pd.DataFrame, source: str) -> None:
         return
     colors = type_colors(sorted(events["event_type"].dropna().unique().tolist()))
     st_folium(
-        base_map(events, colors, loading.assets()),
+        base_map(events, colors, loading.assets(), full_detail=False),  # a preview: no village layer
         feature_group_to_add=events_layer(events, colors).group,
         height=460,
         use_container_width=True,
