@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(f"throughput, reports of 1,000 words: {rate:,.1f}/s (median of {args.runs}); naive: {naive_rate:,.1f}/s "
           f"({rate / naive_rate:,.1f}x); {1 / statistics.median(cpu):,.1f} per CPU second; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: the machine is shared, so figures are noisy")  # fmt: skip
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared: the figures are noisy)")  # fmt: skip
     if args.app:
         times = page_answers(text)
         print(f"Report page, pasted report to candidates shown: median {statistics.median(times):.2f} s "
