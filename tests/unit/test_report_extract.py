@@ -158,7 +158,8 @@ HEADLINES = [
     ("Katyusha rockets fall near U.S. embassy in Baghdad's Green Zone", "Baghdad", GeoPrecision.EXACT,
      "Shelling/artillery/missile attack", None),
     ("Clashes between Peshmerga and PMF in Makhmour leave 5 dead", "Makhmur", GeoPrecision.EXACT, "Armed clash", 5),
-    ("مقتل ثلاثة جنود بانفجار عبوة ناسفة في الموصل", "Mosul", GeoPrecision.EXACT, "Remote explosive/landmine/IED", None),
+    ("مقتل ثلاثة جنود بانفجار عبوة ناسفة في الموصل", "Mosul", GeoPrecision.EXACT,
+     "Remote explosive/landmine/IED", None),
     ("Des roquettes tirées sur la base d'Erbil le 15 janvier 2024, deux blessés", "Erbil", GeoPrecision.EXACT,
      "Shelling/artillery/missile attack", None),
 ]  # fmt: skip
