@@ -4,10 +4,11 @@ working data set."""
 
 import streamlit as st
 
-from conflictmap.app import page, report_form
+from conflictmap.app import page, report_form, session, widgets
 from conflictmap.report.table import source_of
 
 page.setup("Report")
+widgets.sidebar_filters(session.working_set(), page="report")  # the view shared by all pages
 st.title("Report")
 st.caption(
     "A news report becomes candidate events: each with the sentence or photo caption it comes from, its date "
