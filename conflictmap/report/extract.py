@@ -46,6 +46,7 @@ from conflictmap.report.vocabulary import (
     ARABIC_TRIGGERS,
     CIVILIAN_WORDS,
     CIVILIANS,
+    COUNTRY_ADJECTIVES,
     COUNTRY_LABELS,
     NUMBER_WORDS,
     TRIGGERS,
@@ -191,6 +192,13 @@ def _actors(text: str, known: Sequence[str]) -> list[tuple[int, int, str]]:
 
 def _key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
+
+
+#: A wire dateline opening a story: "BAGHDAD, March 3, 2023 (Reuters) -", "MOSUL, Iraq (AP) —".
+WIRE_DATELINE = re.compile(
+    r"^[A-Z][A-Z'’ .-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"
+    r"\s*(?:\((?:Reuters|AP|AFP|Xinhua|Anadolu|Rudaw|Kurdistan24)\))?\s*[-–—]+\s*"
+)
 
 
 # --- frames ---------------------------------------------------------------------------------------
@@ -395,6 +403,16 @@ _ACTIVE = (
 )
 
 
+GOVERNMENTS = {
+    "US": "Government of United States of America",
+    "IQ": "Government of Iraq",
+    "TR": "Government of Turkey",
+    "IR": "Government of Iran",
+    "IL": "Government of Israel",
+    "SY": "Government of Syria",
+}
+
+
 def _roles(text: str, frame: _Frame) -> tuple[str, str]:
     """(actor1, actor2): who acted, and against whom, from the words around each actor."""
     first: list[str] = []
@@ -403,6 +421,8 @@ def _roles(text: str, frame: _Frame) -> tuple[str, str]:
     for start, end, name in frame.actors:
         before = text[max(0, start - 40) : start].casefold()
         after = text[end : end + 45].casefold()
+        if re.match(r"\s*(?:said|says|told|added|reported|announced)\b", after):
+            continue  # the source of the report, not a party to the event
         if re.search(r"\bby (?:the |a |an )?(?:[\w.-]+ ){0,1}$", before) or any(
             0 <= f.start - end <= 12 for f in frame.triggers
         ):
@@ -423,6 +443,13 @@ def _roles(text: str, frame: _Frame) -> tuple[str, str]:
         else:
             other.append(name)
     actor1 = first[0] if first else ""
+    if not actor1:  # "a Turkish drone", "Israeli airstrikes": the adjective's government
+        adjective = re.search(
+            r"(?<![\w.])([A-Z][a-z]+|U\.S\.)\s+(?:\w+\s+)?$", text[max(0, frame.main.start - 30) : frame.main.start]
+        )
+        code = COUNTRY_ADJECTIVES.get(adjective.group(1).casefold()) if adjective else None
+        if code in GOVERNMENTS:
+            actor1 = GOVERNMENTS[code]
     if not actor1 and other:  # an actor named beside an attack is more often the one who acted
         actor1 = other.pop(0)
     rest = [name for name in [*second] if name != actor1]
@@ -611,6 +638,10 @@ def _piece_candidates(
         return []
     dates = find_dates(body)
     mentions = [m for m in find_places(body) if not any(m.start < f.end and f.start < m.end for f in found)]
+    filed = WIRE_DATELINE.match(body) if piece.kind != Kind.CAPTION else None
+    if filed:  # "BAGHDAD, March 3 (Reuters) -": where and when the report was filed, not the event's
+        dates = [d for d in dates if d.start >= filed.end()]
+        mentions = [m for m in mentions if m.start >= filed.end()]
     mentions += composite(body, mentions)
     frames = _frames(body, found, dates, mentions)
     _assign(frames, dates, mentions, _actors(body, known))
@@ -619,7 +650,7 @@ def _piece_candidates(
     for frame in frames:
         date = _frame_date(frame, anchor, published)
         if date is None and piece.kind == Kind.HEADLINE and published is not None:
-            date = DateAnswer(published, published, DatePrecision.DAYS, "", HEADLINE_DATE)
+            date = DateAnswer(published - dt.timedelta(days=6), published, DatePrecision.DAYS, "", HEADLINE_DATE)
         kind, why = _kind(body, frame, date, published)
         if date is None and kind == "event" and published is not None:
             date = DateAnswer(published, published, DatePrecision.WEEK, "", UNDATED)
@@ -719,7 +750,10 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
         return False
     if a.kind == "aggregate" or b.kind == "aggregate":
         return False
-    if {a.date_phrase, b.date_phrase} & {""}:  # dated only by the publication: nothing to match on
+    undated = [c for c in (a, b) if not c.date_phrase]
+    if any(c.piece != Kind.HEADLINE.value for c in undated):  # dated only by the publication
+        return False
+    if len(undated) == 2:
         return False
     inside = (a.date_start <= b.date_start and b.date_end <= a.date_end) or (
         b.date_start <= a.date_start and a.date_end <= b.date_end
@@ -731,7 +765,20 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
     coarse = {GeoPrecision.COUNTRY.value, GeoPrecision.REGION.value, None}
     if a.matched_name == b.matched_name or a.geo_precision in coarse or b.geo_precision in coarse:
         return a.country == b.country or a.country is None or b.country is None
-    return False
+    near = GeoPrecision.NEAR.value in (a.geo_precision, b.geo_precision)
+    return near and None not in (a.latitude, b.latitude) and _km(a, b) <= NEAR_SAME_KM
+
+
+#: A place named "near X" (or "north of X") and another this close are taken as one event's.
+NEAR_SAME_KM = 50.0
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    import math
+
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
 
 
 def _fold(keep: Candidate, other: Candidate) -> Candidate:
@@ -785,7 +832,8 @@ def _merge(candidates: list[Candidate]) -> list[Candidate]:
     for candidate in candidates:
         for index, kept in enumerate(out):
             if _same_event(kept, candidate):
-                if candidate.is_event and not kept.is_event:
+                told = bool(candidate.date_phrase) and not kept.date_phrase  # a story's lead over its headline
+                if (candidate.is_event and not kept.is_event) or (told and candidate.is_event == kept.is_event):
                     out[index] = _fold(candidate, kept)
                 else:
                     out[index] = _fold(kept, candidate)

@@ -366,9 +366,13 @@ def _name_mentions(text: str, name: str, start: int) -> list[Mention]:
 def _role(before: str) -> Role:
     if _REFERENCE_BEFORE.search(before):
         return Role.REFERENCE
-    if _NEAR_BEFORE.search(before):
+    if _NEAR_BEFORE.search(before) or _BEARING_BEFORE.search(before):
         return Role.NEAR
     return Role.AT
+
+
+#: "north of Baghdad" with no distance: near it (the geocoder's "within 25 km").
+_BEARING_BEFORE = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?$", re.I)
 
 
 def adjective_countries(text: str) -> list[tuple[int, str]]:

@@ -289,3 +289,22 @@ def test_the_table_numbers_events_first_in_the_reports_order(seed):
     table = candidates_frame(seed.candidates)
     assert table["number"].tolist() == list(range(1, len(table) + 1))
     assert table["keep"].tolist() == sorted(table["keep"].tolist(), reverse=True)
+
+
+def test_a_wire_story_its_dateline_headline_and_lead(geocoding):
+    """An invented wire story (tests/fixtures/report_wire_story_invented.txt): the dateline is when
+    and where it was filed, not the event's; the headline and the lead are one event."""
+    text = (FIXTURES / "report_wire_story_invented.txt").read_text(encoding="utf-8")
+    published, _ = publication_date(text)
+    assert published == dt.date(2023, 3, 3)
+    events = [c for c in extract_events(text, published, "IQ", geocoding, KNOWN).candidates if c.is_event]
+    bomb, gunmen, drone = events
+    assert (bomb.date_start, bomb.date_phrase, bomb.matched_name) == (dt.date(2023, 2, 28), "on Tuesday", "Aţ Ţārmīyah")
+    assert (bomb.fatalities, bomb.injuries, bomb.actor2) == (2, 3, "Government of Iraq")
+    assert any("told again" in reason for reason in bomb.reasons)  # the headline
+    assert (gunmen.geo_precision, gunmen.matched_name, gunmen.fatalities) == (GeoPrecision.NEAR, "Baqubah", 1)
+    assert (drone.date_start, drone.actor1, drone.geo_precision) == (
+        dt.date(2023, 2, 27),
+        "Government of Turkey",
+        GeoPrecision.DISTRICT,
+    )
