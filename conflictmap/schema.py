@@ -105,6 +105,7 @@ class RejectionKind(StrEnum):
     NOT_A_NUMBER = "not a number"
     OUT_OF_RANGE = "out of range"
     ONE_COORDINATE = "latitude and longitude must both be given"
+    PLACEHOLDER_POINT = "0, 0 is the usual placeholder for an unknown place (a point in the Gulf of Guinea)"
     SWAPPED = "latitude and longitude look swapped"
     NOWHERE = "neither coordinates nor a place name"
     NOT_WHOLE = "not a whole number"
@@ -112,6 +113,7 @@ class RejectionKind(StrEnum):
     ID_CONFLICT = "same event id with different content"
     DUPLICATE = "exact duplicate"
     WRONG_WIDTH = "wrong number of fields"
+    UNCLOSED_QUOTE = "a quote that never closes"
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
