@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from conflictmap.exporting import table_to_csv
 from conflictmap.report.extract import Candidate
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import EVENT_COLUMNS, conform
@@ -153,11 +154,12 @@ def confirmed_events(table: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def curated_csv(events: pd.DataFrame) -> str:
-    """Confirmed events in the curated-CSV format (`data/report_events.csv`'s columns)."""
+    """Confirmed events in the curated-CSV format (`data/report_events.csv`'s columns); text a
+    spreadsheet would run as a formula is neutralised, as in every download."""
     frame = events.reindex(columns=CURATED_COLUMNS).copy()
     for column in ("date_start", "date_end"):
         frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return table_to_csv(frame)
 
 
 def source_of(title: str, published: object, confirmed: bool = False) -> str:

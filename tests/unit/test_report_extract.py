@@ -308,3 +308,10 @@ def test_a_wire_story_its_dateline_headline_and_lead(geocoding):
         "Government of Turkey",
         GeoPrecision.DISTRICT,
     )
+
+
+def test_a_formula_in_the_report_is_neutralised_in_the_download(geocoding):
+    text = "=HYPERLINK(\"http://x\") On Jan. 3, rockets hit Erbil airport."
+    table = candidates_frame(extract_events(text, dt.date(2024, 1, 5), "IQ", geocoding).candidates)
+    csv = curated_csv(confirmed_events(table, "=cmd|' /C calc'!A0"))
+    assert ",=" not in csv and "\n=" not in csv and "'=cmd" in csv
