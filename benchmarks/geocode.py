@@ -5,7 +5,8 @@ Lists, each geocoded by ours (cold, then from the warm cache of answers) and by 
 
 - UCDP place list: the 354 place names of UCDP GED Iraq with UCDP's own coordinates
   (../shared/data/ucdp-ged-iraq/derived_ucdp_iraq_place_coordinates.csv), country IQ and UCDP's
-  `adm_1` as the province hint. Nothing is learned from the UCDP events: the geocoder is measured on
+  `adm_1` as the province hint; then with its `adm_2` as the district hint too, as the app places
+  UCDP rows (the reader passes both). Nothing is learned from the UCDP events: the geocoder is measured on
   names it has not been taught. Skipped, saying so, where ../shared/data is missing.
 - the article's places (data/report_events.csv), country IQ.
 - Arabic names held out: 500 Iraqi villages' Arabic names, from
@@ -19,6 +20,10 @@ Lists, each geocoded by ours (cold, then from the warm cache of answers) and by 
 - absent villages: the same 500 places' Latin names, asked of an index without those places at all
   (`load_gazetteer(exclude=<their ids>)`): the humanitarian-list case of a village the gazetteer
   does not have. The right answer is mostly none; an answer more than 25 km off is a wrong one.
+
+Ours is asked three ways: cold (each name alone, an empty cache of answers), cached (the same again),
+and as a file, as `python -m conflictmap geocode` answers the list: its ambiguous names decided by
+the list's other places, as the Data page does for a file added.
 
 Columns: answered share; of the answers, the share within 10 and 25 km of the truth and the count
 more than 100 km off; names per second.
@@ -39,15 +44,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.geocode.batch import decided_by_the_list
 from conflictmap.geocode.cache import CachedGeocoder
-from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
-from conflictmap.geocode.geocoder import OfflineGeocoder, distance_km
+from conflictmap.geocode.gazetteer import Gazetteer, distance_km, load_gazetteer
+from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import Format
 from conflictmap.settings import DATA_DIR, cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-UCDP_PLACES = ROOT.parent / "shared" / "data" / "ucdp-ged-iraq" / "derived_ucdp_iraq_place_coordinates.csv"
+SHARED = ROOT.parent / "shared" / "data"
+UCDP_PLACES = Path("ucdp-ged-iraq") / "derived_ucdp_iraq_place_coordinates.csv"
 DERIVE = ROOT / "scripts" / "derive_gazetteer.py"
 
 
@@ -63,18 +70,18 @@ class PlaceList:
     index: str = ""  # "arabic": the index lacks the held-out Arabic names; "absent": the held-out places
 
 
-def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
+def place_lists(holdout: Path | None, shared: Path = SHARED) -> dict[str, PlaceList]:
     """The lists of the module's doc, in order; a list whose source is missing is skipped, saying so."""
     lists = {}
-    if not UCDP_PLACES.exists():
-        print(f"{UCDP_PLACES} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
+    ucdp_places = shared / UCDP_PLACES
+    if not ucdp_places.exists():
+        print(f"{ucdp_places} is missing (it is in ../shared/data beside the repository): the UCDP list is skipped")
     else:
-        ucdp = pd.read_csv(UCDP_PLACES)
-        lists["UCDP place list (IQ+adm1)"] = PlaceList(
-            ucdp["where_coordinates"].tolist(),
-            list(zip(ucdp["latitude"], ucdp["longitude"], strict=True)),
-            "IQ",
-            ucdp["adm_1"].fillna("").tolist(),
+        ucdp = pd.read_csv(ucdp_places)
+        names, truth = ucdp["where_coordinates"].tolist(), list(zip(ucdp["latitude"], ucdp["longitude"], strict=True))
+        lists["UCDP place list (IQ+adm1)"] = PlaceList(names, truth, "IQ", ucdp["adm_1"].fillna("").tolist())
+        lists["UCDP place list (IQ+adm1+adm2)"] = PlaceList(
+            names, truth, "IQ", ucdp["adm_1"].fillna("").tolist(), ucdp["adm_2"].fillna("").tolist()
         )
     article = import_file(DATA_DIR / "report_events.csv", format=Format.CURATED).events
     truth = {
@@ -88,7 +95,7 @@ def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
     names = [name for name in article["place_identified_as"].fillna(article["place"]) if name in truth]
     iraq = [name for name in names if name != "Kerman"]
     lists["article places (IQ)"] = PlaceList(iraq, [truth[name] for name in iraq], "IQ")
-    rows = _holdout_rows(holdout)
+    rows = _holdout_rows(holdout, shared)
     if rows is not None:
         points = list(zip(rows["latitude"], rows["longitude"], strict=True))
         arabic = rows["name_ar"].tolist()
@@ -108,17 +115,17 @@ def place_lists(holdout: Path | None) -> dict[str, PlaceList]:
     return lists
 
 
-def _holdout_rows(holdout: Path | None) -> pd.DataFrame | None:
+def _holdout_rows(holdout: Path | None, shared: Path = SHARED) -> pd.DataFrame | None:
     """The held-out Arabic names: `holdout`, or written by the gazetteer script into the cache."""
     path = holdout or cache_dir() / "holdout-arabic.csv"
     if not path.exists():
-        if not DERIVE.exists() or not UCDP_PLACES.parent.parent.exists():
+        if not DERIVE.exists() or not shared.exists():
             print("the held-out Arabic list needs scripts/derive_gazetteer.py and ../shared/data: skipped")
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:
             done = subprocess.run(
-                [sys.executable, str(DERIVE), "--out", scratch, "--holdout", str(path)],
+                [sys.executable, str(DERIVE), "--shared", str(shared), "--out", scratch, "--holdout", str(path)],
                 capture_output=True,
                 text=True,
             )
@@ -187,19 +194,43 @@ def _score(names: list[str], truth: list[tuple[float, float]], answer: Callable[
 
 
 def _outside(gazetteer: Gazetteer, places: PlaceList) -> list[str]:
-    """The names whose true point lies outside the bounding box of the province the list gives them
-    (the list contradicts itself there; an answer inside the province is then far from its point)."""
+    """The names whose true point lies outside the bounding box of the province, or of the district,
+    the list gives them (the list contradicts itself there; an answer inside that area is then far
+    from its point)."""
     out = []
     for number, name in enumerate(places.names):
         province = places.admin1[number] if places.admin1 else ""
+        district = places.admin2[number] if places.admin2 else ""
         area = gazetteer.find_area(province, "governorate", places.country).area if province else None
-        if area is not None and not area.holds(*places.truth[number]):
+        within = area.code if area is not None else None
+        smaller = gazetteer.find_area(district, "district", places.country, within).area if district else None
+        if any(a is not None and not a.holds(*places.truth[number]) for a in (area, smaller)):
             out.append(name)
     return out
 
 
+def _as_a_file(places: PlaceList, cached: CachedGeocoder) -> list[tuple[float, float] | None]:
+    """The answers `python -m conflictmap geocode` gives the list as one file: each name as alone,
+    then its ambiguous names decided by the list's other places (`decided_by_the_list`)."""
+    keys = [
+        (
+            name,
+            places.country,
+            places.admin1[number] if places.admin1 else "",
+            places.admin2[number] if places.admin2 else "",
+        )
+        for number, name in enumerate(places.names)
+    ]
+    answers = {
+        key: cached.resolve(key[0], country=key[1], admin1=key[2] or None, admin2=key[3] or None) for key in keys
+    }
+    decided = decided_by_the_list(answers)
+    return [(m.latitude, m.longitude) if m.resolved else None for m in (decided[key] for key in keys)]
+
+
 def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: dict[str, Gazetteer] | None = None):
-    """For each list: ours cold, ours from a warm cache of answers, the naive lookup. `indexes`: the
+    """For each list: ours cold, ours from a warm cache of answers, ours as the `geocode` command
+    answers the list as one file (its other places deciding ambiguous names), the naive lookup. `indexes`: the
     held-out indexes by `PlaceList.index`."""
     results = []
     naive_tables: dict[str, Callable] = {}
@@ -220,10 +251,12 @@ def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: di
             naive = naive_tables.setdefault(places.country, naive_lookup(places.country))
             cold = _score(places.names, places.truth, ours, "conflictmap (cold)")
             warm = _score(places.names, places.truth, ours, "conflictmap (cached)")
+            listed = _as_a_file(places, cached)
+            whole = _score(places.names, places.truth, lambda n, listed=listed: listed[n], "conflictmap (as a file)")
             plain = _score(
                 places.names, places.truth, lambda n, p=places, naive=naive: naive(p.names[n]), "naive exact name"
             )
-            for result in (cold, warm, plain):
+            for result in (cold, warm, whole, plain):
                 result["list"] = title
                 result["truth_outside_its_province"] = _outside(index, places)
                 results.append(result)
@@ -245,7 +278,7 @@ def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: di
         if r["over_100km"] and r["geocoder"] != "conflictmap (cached)":
             odd = set(r["truth_outside_its_province"])
             shown = "; ".join(
-                f"{n} ({d} km{', its point is outside its province' if n in odd else ''})"
+                f"{n} ({d} km{', its point is outside its own province or district' if n in odd else ''})"
                 for n, d in r["over_100km"][:12]
             )
             more = f" and {len(r['over_100km']) - 12} more" if len(r["over_100km"]) > 12 else ""
@@ -258,15 +291,18 @@ def bench_geocode(gazetteer: Gazetteer, lists: dict[str, PlaceList], indexes: di
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conflictmap bench geocode", description=__doc__.split("\n\n")[0])
     parser.add_argument("--holdout", type=Path, help="the held-out Arabic list (default: written into the cache)")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: ../shared/data)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     gazetteer = load_gazetteer()
     seconds = time.perf_counter() - started
     print(f"gazetteer: {len(gazetteer):,} places, {len(gazetteer.index):,} name keys ({seconds:.1f} s)")
-    lists = place_lists(args.holdout)
+    lists = place_lists(args.holdout, args.shared)
     indexes = {}
     if any(p.index for p in lists.values()):
-        ids = frozenset(_holdout_rows(args.holdout)["id"])
+        rows = _holdout_rows(args.holdout, args.shared)
+        assert rows is not None  # the lists that need an index came from it
+        ids = frozenset(rows["id"])
         for name, options in (("arabic", {"exclude_arabic_of": ids}), ("absent", {"exclude": ids})):
             started = time.perf_counter()
             indexes[name] = load_gazetteer(**options)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.geocoder import PlaceMatch, Resolver
+from conflictmap.geocode.answers import PlaceMatch, Resolver
 from conflictmap.geocode.placing import context_points, decide_by_context
 
 ADDED = [
@@ -37,6 +37,14 @@ def _progress(done: int, total: int) -> None:
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()
+
+
+def decided_by_the_list(answers: dict[tuple[str, str, str, str], PlaceMatch]) -> dict[tuple, PlaceMatch]:
+    """`answers` (keyed by name and hints) with the ambiguous names the list's other places decide,
+    as when the file is added on the Data page (see `choose_by_context`)."""
+    keys = list(answers)
+    placed = context_points([key[0] for key in keys], [answers[key] for key in keys], [(None, None)] * len(keys))
+    return {**answers, **decide_by_context(answers, placed)}
 
 
 def geocode_file(
@@ -80,11 +88,7 @@ def geocode_file(
         )
         if report is not None and (number % 500 == 0 or number == len(distinct)):
             report(number, len(distinct))
-    # an ambiguous name the file's other places decide, as when the file is added on the Data page
-    placed = context_points(
-        [key[0] for key in distinct], [answers[key] for key in distinct], [(None, None)] * len(distinct)
-    )
-    answers.update(decide_by_context(answers, placed))
+    answers = decided_by_the_list(answers)
     matches = [answers[key] for key in keys]
     out = rows.copy()
     out["latitude"] = [m.latitude for m in matches]

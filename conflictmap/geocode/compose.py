@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.geocode.answers import PlaceMatch, Resolver
 from conflictmap.geocode.cache import CachedGeocoder
 from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
-from conflictmap.geocode.geocoder import OfflineGeocoder, PlaceMatch, Resolver
+from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.learned import learn_places
 from conflictmap.geocode.nominatim import online_fallback
 from conflictmap.geocode.overrides import OVERRIDES, override_places, read_overrides

@@ -3,6 +3,7 @@ shipped UCDP data) teaches the geocoder how its places are spelled and where the
 
 Only events placed exactly or to within 25 km teach a place name; district (admin2) and province
 (admin1) names are learned too, at their own precision, as the median of their events.
+`LearnedPlaces.answer` is the answer they give a name.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections import defaultdict
 
 import pandas as pd
 
-from conflictmap.geocode.gazetteer import Gazetteer, Place, distance_km
-from conflictmap.geocode.normalise import name_key
+from conflictmap.geocode.answers import ADMIN1, ADMIN2, EXACT, NEAR, PlaceMatch
+from conflictmap.geocode.gazetteer import PCODE, Gazetteer, Place, distance_km
+from conflictmap.geocode.hints import Hints
+from conflictmap.geocode.normalise import kind_words, name_key
 
 FINE = ("exact place", "within 25 km")
 
@@ -32,6 +35,52 @@ class LearnedPlaces:
 
     def __len__(self) -> int:
         return len(self.places)
+
+    def answer(
+        self, gazetteer: Gazetteer, query: str, part: str, hints: Hints, near: bool, coarse: bool = False
+    ) -> PlaceMatch | None:
+        """The answer from learned places: the same name in the same country (and province, district,
+        if hinted). Towns first: a district or province of the same name ("Hīt district", "Baghdād
+        province") answers only when the name says so ("… province") or, with `coarse`, when nothing
+        else did. A site word leaves sites to the curated supplement."""
+        kinds = kind_words(part)
+        if "site" in kinds:
+            return None
+        levels = {EXACT, NEAR}
+        if "governorate" in kinds or coarse:
+            levels.add(ADMIN1)
+        if "district" in kinds or coarse:
+            levels.add(ADMIN2)
+        found = [p for p in self.lookup(name_key(part)) if hints.country is None or p.country_code == hints.country]
+        if hints.province:
+            found = [p for p in found if not p.admin1_code or gazetteer.contains(hints.province.code, p.admin1_code)]
+        if hints.district:
+            found = [p for p in found if not p.admin2_code or p.admin2_code == hints.district.code]
+        found = [p for p in found if p.precision in levels]
+        if not found:
+            return None
+        order = [EXACT, NEAR, ADMIN2, ADMIN1]
+        if "district" in kinds:  # "Qaḑā’ al Fallūjah" is the district, not the town
+            order = [ADMIN2, ADMIN1, EXACT, NEAR]
+        elif "governorate" in kinds:
+            order = [ADMIN1, ADMIN2, EXACT, NEAR]
+        best = min(found, key=lambda p: (order.index(p.precision), -p.population))
+        return PlaceMatch(
+            query=query,
+            latitude=best.latitude,
+            longitude=best.longitude,
+            precision=NEAR if near and best.precision == EXACT else best.precision,
+            located_by="learned",
+            matched_name=best.name,
+            admin1=best.admin1,
+            country_code=best.country_code or None,
+            source=best.source,
+            admin1_pcode=best.admin1_code if PCODE.match(best.admin1_code or "") else "",
+            admin2=best.admin2,
+            admin2_pcode=best.admin2_code if PCODE.match(best.admin2_code or "") else "",
+            pcode=best.pcode,
+            evidence=f"the data's own events place '{part}' here ({best.source})",
+        )
 
 
 #: Events of one name spread wider than this are several places, or vaguely placed: nothing learned.

@@ -18,7 +18,7 @@ from geopy.extra.rate_limiter import RateLimiter
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.geocoder import ADMIN1, ADMIN2, COUNTRY, EXACT, PlaceMatch, Resolver
+from conflictmap.geocode.answers import ADMIN1, ADMIN2, COUNTRY, EXACT, PlaceMatch, Resolver
 
 #: Nominatim's `addresstype` -> our precision.
 LEVELS = {

@@ -191,6 +191,10 @@ def has_arabic(text: str) -> bool:
     return bool(ARABIC.search(text))
 
 
+_LATIN: frozenset[str] = frozenset({"latin"})
+_NONE: frozenset[str] = frozenset()
+
+
 def scripts(text: str) -> frozenset[str]:
     """The scripts of a name's letters: "latin", "arabic" or "other" (Cyrillic, Greek, CJK…).
 
@@ -199,6 +203,8 @@ def scripts(text: str) -> frozenset[str]:
     >>> sorted(scripts("Rаmadi"))  # a Cyrillic "а"
     ['latin', 'other']
     """
+    if text.isascii():  # most names: no letter to look up
+        return _LATIN if any(ch.isalpha() for ch in text) else _NONE
     found = set()
     for ch in text:
         if not ch.isalpha():
@@ -297,6 +303,8 @@ def spelling_key(text: str) -> str:
     True
     >>> spelling_key("Baqouba") == spelling_key("Ba‘qūbah")
     True
+    >>> spelling_key("Qarat Tabbah") == spelling_key("Qarah Tabah")
+    True
     >>> spelling_key("الفلوجة"), spelling_key("Fallujah")
     ('fluga', 'faluga')
     """
@@ -309,6 +317,7 @@ def spelling_of_key(key: str) -> str:
     if not key.isascii():
         key = _FINAL_HAA.sub("ah", key).translate(_ARABIC_LATIN)  # a final ه/ة: -ah
     key = _NISBA.sub("i", key)
+    key = _CONSTRUCT.sub("a", key)
     key = _FINAL_AH.sub("a", key)
     for old, new in _VARIANTS:
         key = key.replace(old, new)
@@ -319,6 +328,8 @@ def spelling_of_key(key: str) -> str:
 
 _FINAL_HAA = re.compile("\u0647(?=\\s|$)")
 _FINAL_AH = re.compile(r"ah\b")
+#: The taa marbuta of a noun before another ("Qaryat X", "Qarat Tabbah"): spelled -at there, -ah alone.
+_CONSTRUCT = re.compile(r"(?<=[a-z]{3})at(?= )")
 _SILENT_H = re.compile(r"(?<=[^aeiou\s])h|h\b")
 _DOUBLED = re.compile(r"(.)\1+")
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from conflictmap.geocode.geocoder import PlaceMatch, Resolver, choose_by_context
+from conflictmap.geocode.answers import PlaceMatch, Resolver
+from conflictmap.geocode.ranking import choose_by_context
 from conflictmap.schema import GeoPrecision
 
 #: Columns of the places table, one row per distinct place name and hints in the data.

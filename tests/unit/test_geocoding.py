@@ -8,7 +8,9 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from conflictmap.geocode.geocoder import OfflineGeocoder, _parts, distance_km
+from conflictmap.geocode.gazetteer import distance_km
+from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.query import name_parts
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import GeoPrecision
 from tests.conftest import ROOT
@@ -127,12 +129,12 @@ def test_site_words_prefer_the_curated_supplement(geocoder):
 
 
 def test_parts_of_a_qualified_name():
-    assert _parts("Dalil Air Base, near An Nasiriyah") == [
+    assert name_parts("Dalil Air Base, near An Nasiriyah") == [
         ("Dalil Air Base, near An Nasiriyah", False),
         ("Dalil Air Base", False),
         ("An Nasiriyah", True),
     ]
-    assert ("Kirkuk", True) in _parts("outskirts of Kirkuk")
+    assert ("Kirkuk", True) in name_parts("outskirts of Kirkuk")
 
 
 def test_it_is_a_geopy_geocoder(geocoder):
@@ -349,3 +351,29 @@ def test_a_name_in_both_scripts_is_answered_when_they_agree(geocoder):
     match = geocoder.resolve("Fallujah الفلوجة", country="IQ")
     assert match.resolved and "the Latin name agrees" in match.evidence
     assert distance_km((match.latitude, match.longitude), FALLUJAH) < 10
+
+
+# district hints drawn by other lines ----------------------------------------------------------
+def test_a_district_only_spelled_like_one_of_another_province_is_not_used(geocoder):
+    # "Qaḑā’ Baghdād" (the capital's old district) is no COD-AB district; it spells like Al-Baaj, in Nineveh
+    match = geocoder.resolve("Az Za‘farānīyah town", country="IQ", admin1="Baghdād province", admin2="Qaḑā’ Baghdād")
+    assert match.resolved and match.admin1_pcode == "IQG08"
+    assert "not recognised, not used" in match.evidence
+
+
+def test_a_site_known_by_its_province_answers_in_its_district(geocoder):
+    match = geocoder.resolve("Ain Assad Air Base", country="IQ", admin1="Al Anbār province", admin2="Hīt district")
+    assert match.resolved and distance_km((match.latitude, match.longitude), (33.79, 42.44)) < 10
+
+
+def test_a_district_hint_still_keeps_the_name_inside_it(geocoder):
+    # the district narrows: a village of that name only in another district, by either lines, stays out
+    match = geocoder.resolve("Al Fawwālīyah village", country="IQ", admin1="Diyālá province", admin2="Al-Khalis")
+    assert not match.resolved and match.reason == "only elsewhere"
+
+
+def test_a_noun_before_another_is_spelled_at_or_ah(geocoder):
+    # the taa marbuta of "Qarat Tabbah" (a noun before another) is the "-ah" of Qarah Tabah
+    match = geocoder.resolve("Qarat Tabbah town", country="IQ", admin1="Diyālá province", admin2="Qaḑā’ Kifrī")
+    assert match.resolved and match.matched_name == "Qarah Tabah"
+    assert distance_km((match.latitude, match.longitude), (34.433, 44.935)) < 1

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from conflictmap.geocode.geocoder import distance_km
+from conflictmap.geocode.gazetteer import distance_km
 from conflictmap.geocode.learned import learn_places
 from conflictmap.schema import conform
 
