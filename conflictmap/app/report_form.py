@@ -207,6 +207,12 @@ def candidates_editor(extraction: Extraction, given: Given) -> pd.DataFrame:
         key=f"report.editor.{given.digest}",
         width="stretch",
     )
+    changes = st.session_state.get(f"report.editor.{given.digest}") or {}
+    if changes.get("edited_rows") or changes.get("deleted_rows"):
+        st.caption(
+            f"You edited {len(changes.get('edited_rows', {}))} candidate(s) and deleted "
+            f"{len(changes.get('deleted_rows', []))}; the map and the download follow your edits."
+        )
     edited = edited.dropna(subset=["event_id"]).copy() if "event_id" in edited else edited
     rest = table.set_index("event_id").drop(columns=[c for c in COLUMNS if c != "event_id"], errors="ignore")
     merged = edited.join(rest, on="event_id")

@@ -34,9 +34,12 @@ def test_paste_edit_confirm_and_see_the_events_on_the_map(app):
     for _ in range(FATALITIES):
         app.page.keyboard.press("ArrowRight")
     app.page.keyboard.press("Enter")  # opens the cell's editor
+    cell_editor = app.page.locator("#portal input, #portal textarea")
+    expect(cell_editor).to_be_visible()
     app.page.keyboard.press("Control+A")
     app.page.keyboard.type("90")
     app.page.keyboard.press("Enter")  # commits it: the page runs again with the edit
+    expect(app.page.get_by_text("You edited 1 candidate(s) and deleted 0")).to_be_visible()
     app.wait_for_run()
 
     app.page.get_by_role("button", name="Add the 9 kept event(s) to my working data set").click()
