@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--format", default="html", choices=["html", "csv", "geojson"])
     exporting.add_argument("-o", "--output", type=Path, required=True)
     exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
+    extracting = commands.add_parser(
+        "extract", help="candidate events from a news report (.txt .md .html .pdf .docx, or a CSV with a 'text' column)"
+    )
+    extracting.add_argument("report", type=Path)
+    extracting.add_argument(
+        "--published", type=_date, help="publication date, YYYY-MM-DD (default: guessed from the text)"
+    )
+    extracting.add_argument("--country", help="the report's main country, ISO-2 or name (default: the most named)")
+    extracting.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv")
     bench = commands.add_parser(
         "bench", help="run a benchmark of the repository's benchmarks/ folder (it prints figures, not a pass or fail)"
     )
@@ -204,6 +213,31 @@ def export_command(
     return {"events": len(shown), "format": format, "output": str(output), "bytes": len(text.encode("utf-8"))}
 
 
+def extract_command(report: Path, published: dt.date | None, country: str | None, output: Path) -> dict:
+    """Candidate events of a report (or a CSV of reports) to `output`; a progress bar on stderr."""
+    from conflictmap.exporting import table_to_csv
+    from conflictmap.report.batch import country_code, extract_file
+
+    shipped_events = read_events(shipped())[0]
+    geocoding = build_geocoder(base_geocoder(), learn_from=shipped_events)  # the one composition
+    actors = sorted(set(shipped_events["actor1"].dropna()) | set(shipped_events["actor2"].dropna()))
+    table, summary = extract_file(report, geocoding, published, country_code(country), actors, _progress_bar)
+    geocoding.save()
+    output.write_text(table_to_csv(table), encoding="utf-8")
+    return {**summary, "output": str(output)}
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A bar on stderr for inputs of many reports."""
+    if total < 20 or (done % max(1, total // 100) and done != total):
+        return
+    width = 30
+    filled = width * done // total
+    print(f"\rextract [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} reports", end="", file=sys.stderr)
+    if done == total:
+        print(file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         print(json.dumps(import_command(args.file, args.format, args.output, args.map), ensure_ascii=False))
@@ -221,6 +255,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "export":
         print(json.dumps(export_command(args.start, args.end, args.format, args.output, args.events)))
+        return 0
+    if args.command == "extract":
+        print(json.dumps(extract_command(args.report, args.published, args.country, args.output), ensure_ascii=False))
         return 0
     if args.command == "bench":
         bench_command(args.benchmark, args.options)

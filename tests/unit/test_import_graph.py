@@ -27,6 +27,7 @@ RANK = {
     "sharelink": 2,
     "geocode": 2,
     "readers": 3,
+    "report": 3,
     "maps": 3,
     "datasets": 4,
     "cli": 5,
