@@ -112,23 +112,27 @@ class StoreWriter:
         undated = frame["date_start"].isna()
         if undated.any():
             raise ConflictmapError(f"{int(undated.sum())} events have no start date: a store partitions by date")
-        chunk = self.con.from_df(frame)
+        import pyarrow as pa
+
+        # through Arrow: the schema's text columns are Arrow-backed, so no per-value conversion
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        chunk = self.con.from_arrow(table)
         query = chunk.project(
             ", ".join(f'"{column}"' for column in EVENT_COLUMNS)
             + ", year(date_start)::INTEGER AS year, month(date_start)::INTEGER AS month"
         )
-        months = {
-            (int(y), int(m)) for y, m in zip(frame["date_start"].dt.year, frame["date_start"].dt.month, strict=True)
-        }
+        keys = pd.unique(frame["date_start"].dt.year.to_numpy() * 100 + frame["date_start"].dt.month.to_numpy())
+        months = {(int(key) // 100, int(key) % 100) for key in keys}
         held = files(self.directory, months) if self.dedupe else []
+        added = len(frame)
         if held:
             existing = self.con.read_parquet(held, hive_partitioning=False).project("event_id")
+            ids = self.con.from_arrow(table.select(["event_id"]))
+            added -= int(ids.join(existing, "event_id", how="semi").aggregate("count(*)").fetchone()[0])
             query = query.join(existing, "event_id", how="anti")
-        # the chunk's new rows, sorted by date so that each file's row groups prune by date
-        new = query.order("date_start, event_id").to_arrow_table()
-        added = new.num_rows
         if added:
-            self.con.from_arrow(new).write_parquet(
+            # sorted by date, so that each file's row groups prune by date
+            query.order("date_start").write_parquet(
                 str(self.directory / EVENTS),
                 partition_by=["year", "month"],
                 append=True,
@@ -139,7 +143,7 @@ class StoreWriter:
         self.added += added
         return Written(len(frame), added)
 
-    def finish(self, note: str) -> dict[str, Any]:
+    def finish(self, note: str, **recorded: str) -> dict[str, Any]:
         """Record the write in the manifest (a new version when events were added) and return it."""
         content = manifest(self.directory)
         if self.added:
@@ -151,6 +155,7 @@ class StoreWriter:
                 "offered": self.offered,
                 "added": self.added,
                 "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                **recorded,
             }
         )
         content["imports"] = content["imports"][-1000:]
