@@ -22,6 +22,14 @@ from conflictmap.store.base import StoreError
 from conflictmap.store.sql import SqlStore
 
 SCHEMES = ("duckdb", "postgresql", "postgres", "spark")
+#: Spark for an app's questions: small answers, so few shuffle partitions; no web UI or console bar;
+#: the session's time zone UTC, so that dates are the days the files hold.
+SPARK_CONFIG = {
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+}
 
 
 def describe(url: str) -> str:
@@ -130,7 +138,11 @@ def spark_store(url: str) -> SqlStore:
         if "con" not in state:
             from pyspark.sql import SparkSession
 
-            session = SparkSession.builder.master(master).appName("conflictmap").getOrCreate()
+            builder = SparkSession.builder.master(master).appName("conflictmap")
+            for key, value in SPARK_CONFIG.items():
+                builder = builder.config(key, value)
+            session = builder.getOrCreate()
+            session.sparkContext.setLogLevel("ERROR")
             state["con"] = ibis.pyspark.connect(session)
         return state["con"]
 

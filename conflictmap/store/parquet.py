@@ -117,9 +117,13 @@ class StoreWriter:
         # through Arrow: the schema's text columns are Arrow-backed, so no per-value conversion
         table = pa.Table.from_pandas(frame, preserve_index=False)
         chunk = self.con.from_arrow(table)
+        # dates as microsecond timestamps, which every Parquet reader takes (Spark refuses nanoseconds)
+        columns = [
+            f'"{name}"::TIMESTAMP AS "{name}"' if dtype.startswith("datetime") else f'"{name}"'
+            for name, dtype in EVENT_COLUMNS.items()
+        ]
         query = chunk.project(
-            ", ".join(f'"{column}"' for column in EVENT_COLUMNS)
-            + ", year(date_start)::INTEGER AS year, month(date_start)::INTEGER AS month"
+            ", ".join(columns) + ", year(date_start)::INTEGER AS year, month(date_start)::INTEGER AS month"
         )
         keys = pd.unique(frame["date_start"].dt.year.to_numpy() * 100 + frame["date_start"].dt.month.to_numpy())
         months = {(int(key) // 100, int(key) % 100) for key in keys}

@@ -2,7 +2,7 @@
 file written twice does not double its events), indexed by date, and a one-row table
 `conflictmap_store` whose version each write that adds events raises (the app's caches key on it).
 
-Rows go through COPY into a temporary table, then `INSERT … ON CONFLICT (event_id) DO NOTHING`:
+Rows go through COPY (as CSV) into a temporary table, then `INSERT … ON CONFLICT (event_id) DO NOTHING`:
 the values travel as COPY data, never as SQL text.
 """
 
@@ -57,10 +57,13 @@ def write(connection: Any, events: pd.DataFrame, table: str = "events") -> int:
                 _identifier(table)
             )
         )
-        copy = sql.SQL("COPY incoming ({}) FROM STDIN").format(sql.SQL(", ").join(map(_identifier, names)))
+        copy = sql.SQL("COPY incoming ({}) FROM STDIN (FORMAT csv, NULL '\\N')").format(
+            sql.SQL(", ").join(map(_identifier, names))
+        )
         with cursor.copy(copy) as stream:
-            for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
-                stream.write_row(row)
+            for start in range(0, len(frame), 100_000):  # CSV text a slice at a time: memory stays bounded
+                part = frame.iloc[start : start + 100_000]
+                stream.write(part.to_csv(index=False, header=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S"))
         cursor.execute(
             sql.SQL("INSERT INTO {} SELECT * FROM incoming ON CONFLICT (event_id) DO NOTHING").format(
                 _identifier(table)
