@@ -151,7 +151,9 @@ def bench_map(sizes: list[int], naive: bool = True) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m conflictmap bench map_payload", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m conflictmap bench map_payload", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--sizes", type=sizes, default="10000,100000,1000000", help="numbers of synthetic events")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive one-marker-per-event map")
     args = parser.parse_args(argv)

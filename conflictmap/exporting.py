@@ -63,8 +63,15 @@ def events_to_csv(events: pd.DataFrame) -> str:
 
 
 def table_to_csv(frame: pd.DataFrame) -> str:
-    """Any table (rejected rows with their reasons, say) as CSV, with formulas neutralised."""
+    """Any table (rejected rows with their reasons, say) as CSV, with formulas neutralised, in
+    the header too (a rejected file's own column names come from its sender).
+
+    >>> print(table_to_csv(pd.DataFrame({"=cmd|' /C calc'!A0": ["@SUM(1)"], "n": [-5]})), end="")
+    '=cmd|' /C calc'!A0,n
+    '@SUM(1),-5
+    """
     out = frame.copy()
+    out.columns = neutralise_formulas(pd.Series([str(name) for name in out.columns], dtype="string")).tolist()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column]):
             if pd.api.types.is_datetime64_any_dtype(out[column]):

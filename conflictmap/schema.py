@@ -113,6 +113,7 @@ class RejectionKind(StrEnum):
     ID_CONFLICT = "same event id with different content"
     DUPLICATE = "exact duplicate"
     WRONG_WIDTH = "wrong number of fields"
+    UNCLOSED_QUOTE = "a quote that never closes"
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:

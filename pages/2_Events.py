@@ -3,6 +3,7 @@
 import streamlit as st
 
 from conflictmap.app import page, session, widgets
+from conflictmap.exporting import events_to_csv
 from conflictmap.filters import apply_filters
 from conflictmap.search import search_events
 
@@ -18,12 +19,13 @@ text = st.text_input(
 )
 found = search_events(shown, text)
 st.caption(
-    f"{len(found):,} of {len(shown):,} events in the filtered view" + (f" contain “{text}”" if text.strip() else "")
+    f"{len(found):,} of {len(shown):,} events in the filtered view"
+    + (f" contain “{widgets.plain(text)}”" if text.strip() else "")
 )
 widgets.event_table(found, key="events.table", height=560)
 st.download_button(
     "Download these events (CSV)",
-    found.to_csv(index=False),
+    events_to_csv(found),
     file_name="conflictmap-events.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -13,6 +13,7 @@ import streamlit as st
 
 from conflictmap.app import session
 from conflictmap.datasets import Loaded
+from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
 from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
@@ -177,7 +178,7 @@ def show_load_problems(loaded: Loaded) -> None:
             st.dataframe(rejected, hide_index=True)
             st.download_button(
                 "Download the set-aside rows (CSV)",
-                rejected.to_csv(index=False),
+                table_to_csv(rejected),
                 file_name=f"rejected-{name}",
                 mime="text/csv",
                 key=f"rejected-{name}",

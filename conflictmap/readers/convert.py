@@ -54,10 +54,29 @@ def to_number(series: pd.Series, decimal_comma: bool = False) -> pd.Series:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=series.index, dtype="float64")
 
 
+#: The largest whole number a float64 holds exactly; larger counts are typing errors, not counts.
+_LARGEST_WHOLE = 2.0**53
+
+
 def to_whole(series: pd.Series) -> pd.Series:
-    """Text to Int64: whole numbers only ("3", "3.0"); anything else <NA>."""
+    """Text to Int64: whole numbers only ("3", "3.0"); anything else <NA>, too large ones included.
+
+    >>> to_whole(pd.Series(["3", "3.0", "2.5", "1e400", "1e30", "-4"])).tolist()
+    [3, 3, <NA>, <NA>, <NA>, -4]
+    """
     numbers = to_number(series)
-    return numbers.where(numbers == np.round(numbers)).astype("Int64")
+    return numbers.where((numbers == np.round(numbers)) & (numbers.abs() < _LARGEST_WHOLE)).astype("Int64")
+
+
+def as_nanoseconds(parsed: pd.Series) -> pd.Series:
+    """Parsed dates as the schema's datetime64[ns]; a date it cannot hold becomes NaT (so it is
+    set aside as not a date) instead of raising: pandas parses 9999-12-31 at microseconds, but
+    nanoseconds reach only from 1677-09-22 to 2262-04-11.
+
+    >>> as_nanoseconds(pd.to_datetime(pd.Series(["9999-12-31", "2024-01-04", "1600-01-01"]))).tolist()
+    [NaT, Timestamp('2024-01-04 00:00:00'), NaT]
+    """
+    return parsed.where(parsed.between(pd.Timestamp.min, pd.Timestamp.max)).astype("datetime64[ns]")
 
 
 #: What a code maps to: text, or one of the schema's StrEnums.
@@ -90,7 +109,7 @@ def parse_dates(series: pd.Series, formats: Sequence[str]) -> pd.Series:
         parsed = pd.to_datetime(text[todo], format=form, errors="coerce")
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert(None)
-        parsed = parsed.astype("datetime64[ns]")
+        parsed = as_nanoseconds(parsed)
         found = parsed.notna()
         result.loc[found[found].index] = parsed[found]
         todo &= result.isna()

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from conflictmap.errors import ConflictmapError
 from conflictmap.readers.convert import (
+    as_nanoseconds,
     blank_to_na,
     excel_serial_dates,
     join_notes,
@@ -252,7 +253,8 @@ def parse_any_dates(series: pd.Series, from_excel: bool = False) -> tuple[pd.Ser
     def fill(found: pd.Series, level: DatePrecision) -> None:
         found = found.dropna()
         found = found[found.notna()]
-        dates.loc[found.index] = found.astype("datetime64[ns]")
+        found = as_nanoseconds(found).dropna()
+        dates.loc[found.index] = found
         precision.loc[found.index] = level
 
     def todo() -> pd.Series:

@@ -9,7 +9,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -187,6 +187,10 @@ def load_delimited(
     chosen = None if columns is None else set(columns)
     wanted = [c for c in names if chosen is None or c in chosen]
     records = _records(view, quoting)
+    if len(records.quotes) % 2 or records.multiline:
+        strays = _stray_quotes(bytes(view).decode("utf-8", "replace"), delimiter, len(names), header_records)
+        if strays:
+            return _without_lines(view, name, strays, delimiter, column_names, skip_lines, columns)
     misfits = 0
 
     def misfit(row: object) -> str:
@@ -260,6 +264,82 @@ def load_delimited(
 
 #: Rows that do not fit the header beyond which a file is not taken for a table at all.
 MAX_MISFITS = 100_000
+
+
+def _stray_quotes(text: str, delimiter: str, width: int, header_lines: int) -> list[int]:
+    r"""The lines (1-based) whose quote opens a value that never closes properly.
+
+    A line with an odd number of quotes opens (or closes) a value that holds a line break. Taken
+    in order, an opening line and the next such line make one record; when that record does not
+    have the header's `width` fields, or no line closes it, the opening line's quote is a stray
+    one that would swallow the rows after it into one cell.
+
+    >>> _stray_quotes('a,b,c\n1,2,"x\n3,4,5\n6,7,"two\nlines"\n', ",", 3, 1)
+    [2]
+    """
+    lines = text.split("\n")
+    odd = [i for i, line in enumerate(lines) if line.count('"') % 2 and i >= header_lines]
+    strays: list[int] = []
+    k = 0
+    while k < len(odd):
+        opening = odd[k]
+        closing = odd[k + 1] if k + 1 < len(odd) else None
+        record = None if closing is None else "\n".join(lines[opening : closing + 1])
+        if record is not None and len(_split_record(record, delimiter, quoting=True)) == width:
+            k += 2
+        else:
+            strays.append(opening + 1)
+            k += 1
+    return strays
+
+
+def _without_lines(
+    view: memoryview,
+    name: str,
+    strays: list[int],
+    delimiter: str,
+    column_names: Sequence[str] | None,
+    skip_lines: int,
+    columns: Iterable[str] | None,
+) -> RawTable:
+    """The file read without the lines holding a stray quote, each set aside with why, so the
+    rows after it are kept instead of disappearing into one cell."""
+    lines = bytes(view).split(b"\n")
+    header_lines = skip_lines + (0 if column_names is not None else 1)
+    if strays[0] <= header_lines:
+        raise ReadError(name, f'line {strays[0]}, the header, has a quote (") that never closes')
+    drop = set(strays)
+    rest = b"\n".join(line for number, line in enumerate(lines, start=1) if number not in drop)
+    table = load_delimited(
+        rest, name, delimiter=delimiter, column_names=column_names, skip_lines=skip_lines, columns=columns
+    )
+    # line numbers in the shortened file, back to the file's own
+    kept = np.array([n for n in range(1, len(lines) + 1) if n not in drop], dtype="int64")
+
+    def original(numbers: pd.Series) -> pd.Series:
+        return pd.Series(kept[numbers.to_numpy(dtype="int64") - 1], index=numbers.index, dtype=numbers.dtype)
+
+    set_aside = []
+    reasons = []
+    for number in strays:
+        text = lines[number - 1].decode("utf-8", "replace").rstrip("\r")
+        set_aside.append((number, _split_record(text, delimiter, quoting=False)))
+        detail = (
+            f"the quote at character {text.rfind(chr(34)) + 1} opens a value no later quote closes; fix or remove it"
+        )
+        reasons.append((number, "", "", RejectionKind.UNCLOSED_QUOTE, detail))
+    malformed = table.malformed.copy()
+    if len(malformed):
+        malformed[LINE] = original(malformed[LINE])
+    problems = table.problems.copy()
+    problems[LINE] = original(problems[LINE])
+    strays_frame = _malformed_frame(set_aside, list(table.columns), delimiter)
+    return replace(
+        table,
+        lines=original(table.lines),
+        malformed=pd.concat([malformed, strays_frame], ignore_index=True) if len(malformed) else strays_frame,
+        problems=pd.concat([problems, problem_table(reasons)], ignore_index=True),
+    )
 
 
 def _check_misfits(name: str, misfits: int, fits: int, width: int, delimiter: str) -> None:

@@ -107,6 +107,8 @@ dup,2024-01-06,,Mosul,Iraq,,,1
 twice,2024-01-07,,Kirkuk,Iraq,,,0
 twice,2024-01-07,,Kirkuk,Iraq,,,0
 this line is garbage, it has, too, many, fields, for, the, header, really
+stray,2024-01-08,,"Basra,Iraq,,,0
+after,2024-01-09,,Najaf,Iraq,,,0
 """
 
 EXPECTED = {
@@ -124,6 +126,8 @@ EXPECTED = {
     13: "column 'id': value 'dup': same event id with different content (also on line 12)",
     15: "row: exact duplicate (of line 14)",
     16: "row: wrong number of fields (9, the header has 8)",
+    17: "row: a quote that never closes "
+    "(the quote at character 19 opens a value no later quote closes; fix or remove it)",
 }
 
 
@@ -134,8 +138,9 @@ def table(bounds):
 
 def test_every_reason_with_its_line_column_and_value(table):
     result = table.result
-    assert result.read == 15 == len(result.events) + len(result.rejected)
-    assert result.events["event_id"].tolist() == ["events:ok", "events:twice"]
+    assert result.read == 17 == len(result.events) + len(result.rejected)
+    # the row after the stray quote is kept, not swallowed into its cell
+    assert result.events["event_id"].tolist() == ["events:ok", "events:twice", "events:after"]
     assert dict(zip(result.rejected["line"], result.rejected["rejection_reasons"], strict=True)) == EXPECTED
 
 
@@ -158,6 +163,7 @@ def test_the_report_counts_rows_per_reason(table):
         "column 'place': neither coordinates nor a place name": 1,
         "row: exact duplicate": 1,
         "row: wrong number of fields": 1,
+        "row: a quote that never closes": 1,
     }
 
 
@@ -185,9 +191,9 @@ def test_swapped_coordinates_are_fixed_when_the_analyst_says_so(table):
     assert table.rejected.loc[swappable(table.result), "line"].tolist() == [8]
     assert fix_swapped(table, lines=[3]) is table  # line 3 has another problem: nothing to fix
     fixed = fix_swapped(table)
-    assert fixed.report["accepted"] == 3 and fixed.report["rejected"] == len(EXPECTED) - 1
+    assert fixed.report["accepted"] == 4 and fixed.report["rejected"] == len(EXPECTED) - 1
     assert (
-        fixed.report["read"] == 15
+        fixed.report["read"] == 17
         and "column 'latitude': latitude and longitude look swapped" not in (fixed.report["reasons"])
     )
     event = fixed.events.set_index("event_id").loc["events:swapped"]
@@ -321,3 +327,26 @@ def test_swap_coordinates_for_chosen_rows_only():
     fixed = swap_coordinates(events, pd.Series([True, False, True]))
     assert fixed.values.tolist() == [[33.3, 44.4], [36.3, 43.1], [35.5, 44.1]]
     assert events.loc[0, "latitude"] == 44.4  # the input is left as it was
+
+
+@pytest.mark.parametrize("format", ["csv", "acled"])
+def test_dates_pandas_cannot_hold_and_huge_counts_are_set_aside_not_raised(format):
+    # the hostile pass: one row dated 9999-12-31 or with 1e400 killed crashed the whole import
+    if format == "acled":
+        header = "event_id_cnty,event_date,event_type,country,location,latitude,longitude,fatalities\n"
+        rows = [
+            "IRQ1,2024-01-04,Battles,Iraq,Baghdad,33.3,44.4,1",
+            "IRQ2,9999-12-31,Battles,Iraq,Basra,30.5,47.8,1",
+            "IRQ3,2024-01-05,Battles,Iraq,Basra,30.5,47.8,1e400",
+        ]
+    else:
+        header = "date,place,latitude,longitude,fatalities\n"
+        rows = [
+            "2024-01-04,Baghdad,33.3,44.4,1",
+            "1 January 0001,Basra,30.5,47.8,1",
+            "2024-01-05,Basra,30.5,47.8,9223372036854775808",
+        ]
+    imported = import_file((header + "\n".join(rows) + "\n").encode(), f"hostile-{format}.csv")
+    assert len(imported.events) == 1 and imported.rejected["line"].tolist() == [3, 4]
+    reasons = " ".join(imported.rejected["rejection_reasons"])
+    assert "not a valid date" in reasons and "not a whole number" in reasons
