@@ -106,6 +106,25 @@ def digest() -> Loaded:
     return Loaded(events=events, places=pd.DataFrame(), problems=(), rejected={}, read={}, choices=ask("choices"))
 
 
+#: Rows of the Events page's table fetched from a store (searched and downloaded as shown).
+TABLE_ROWS = 10_000
+
+
+def table_rows(filters: Filters) -> pd.DataFrame:
+    """The Events page's rows from the store: the latest TABLE_ROWS events of the view, with a note
+    when the view holds more."""
+    page = ask("table_page", filters, "date_start", True, 0, TABLE_ROWS)
+    if page.total > len(page.rows):
+        st.info(
+            f"The view holds {page.total:,} events; the table shows the latest {len(page.rows):,} "
+            "(narrow the dates or filters to see the others; `python -m conflictmap export` writes them all).",
+            icon=":material/table_rows:",
+        )
+    slow_caption()
+    rows: pd.DataFrame = page.rows.sort_values("date_start", kind="stable").reset_index(drop=True)
+    return rows
+
+
 def _bounds_key(bounds: dict | None) -> tuple[float, float, float, float] | None:
     if not bounds:
         return None

@@ -49,3 +49,16 @@ def test_the_map_page_asks_the_store(duckdb_store_dir: Path) -> None:
     assert not at.exception, at.exception
     assert any("cannot be reached" in warning.value for warning in at.warning)
     assert {metric.label: metric.value for metric in at.metric}["Events"] == f"{expected.events:,}"
+
+
+@pytest.mark.parametrize("path", ["pages/1_Timeline.py", "pages/2_Events.py"])
+def test_timeline_and_events_ask_the_store(duckdb_store_dir: Path, path: str) -> None:
+    at = open_page(path).run()
+    assert not at.exception, at.exception
+    memory = MemoryStore(pd.concat([import_file(FIXTURES / name).events for name in FILES], ignore_index=True))
+    first, last = at.sidebar.slider[0].value
+    expected = memory.figures(Filters(first, last))
+    if path.endswith("Timeline.py"):
+        assert any(f"{expected.events:,} events" in caption.value for caption in at.caption)
+    else:
+        assert any(f"of {expected.events:,} events" in caption.value for caption in at.caption)
