@@ -86,12 +86,11 @@ def ask(question: str, *args: Any) -> Any:
 
 
 def slow_caption() -> None:
-    """Say how long the store took this run, when it was slow."""
+    """Say which store answered, and how long it took this run when it was slow."""
     times = st.session_state.pop(_TIMES, [])
     total = sum(ms for _, ms in times)
-    if total > SLOW_MS:
-        url = configured() or ""
-        st.caption(f"The event store ({describe(url)}) took {total / 1000:,.1f} s to answer this view.")
+    said = f"Answered by the event store {describe(configured() or '')}"
+    st.caption(said + (f" in {total / 1000:,.1f} s." if total > SLOW_MS else "."))
 
 
 def digest() -> Loaded:
