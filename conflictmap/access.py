@@ -34,6 +34,9 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from conflictmap.errors import ConflictmapError
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +52,71 @@ class AccessPolicy:
     allowed_domains: frozenset[str] = field(default=frozenset())
 
 
+#: What an `[access]` table may hold.
+ACCESS_KEYS = frozenset({"password_hash", "password_sha256", "allowed_emails", "allowed_domains"})
+
+
+class AccessMisconfigured(ConflictmapError):
+    """Secrets that mean to make the deployment private but do not say how: the app must not open."""
+
+
 def policy_from_secrets(secrets: Mapping) -> AccessPolicy:
-    """The policy the secrets describe; `open` when there are none."""
+    """The policy the secrets describe; `open` when they say nothing of access.
+
+    Secrets that try to say something and fail (an empty hash, a mistyped key or table, an
+    allow-list without `[auth]`) raise `AccessMisconfigured`: a typo must close the deployment,
+    not silently open it.
+
+    >>> policy_from_secrets({"access": {"passwordhash": "scrypt$…"}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    conflictmap.access.AccessMisconfigured: the access settings are incomplete: [access] has unknown key(s) ...
+    """
+    near_misses = sorted(name for name in secrets if name != "access" and _looks_like("access", name))
+    if near_misses:
+        raise AccessMisconfigured(
+            f"the access settings are incomplete: a table [{near_misses[0]}] in the secrets: did you mean [access]?"
+        )
     access = secrets.get("access", {}) or {}
+    if "access" in secrets and not isinstance(access, Mapping):
+        raise AccessMisconfigured("the access settings are incomplete: `access` in the secrets is not a table")
+    unknown = sorted(set(access) - ACCESS_KEYS)
+    if unknown:
+        raise AccessMisconfigured(
+            f"the access settings are incomplete: [access] has unknown key(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(ACCESS_KEYS))})"
+        )
     emails = frozenset(str(e).strip().casefold() for e in access.get("allowed_emails", []) or [])
     domains = frozenset(str(d).strip().casefold().lstrip("@") for d in access.get("allowed_domains", []) or [])
     digest = str(access.get("password_hash") or access.get("password_sha256") or "").strip()
     if "auth" in secrets:
         return AccessPolicy("oidc", None, emails, domains)
+    if emails or domains:
+        raise AccessMisconfigured(
+            "the access settings are incomplete: allowed_emails and allowed_domains need an [auth] table "
+            "(OpenID Connect sign-in); for a shared password, set password_hash"
+        )
+    if "access" in secrets and not digest:
+        raise AccessMisconfigured(
+            "the access settings are incomplete: [access] gives no password_hash "
+            "(run `python -m conflictmap hash-password`), or remove the [access] table to run the app open"
+        )
     if digest:
         if not digest.startswith("scrypt$"):
             log.warning("the shared password is kept as an unsalted SHA-256: run `python -m conflictmap hash-password`")
             digest = digest.lower()
         return AccessPolicy("password", digest, emails, domains)
     return AccessPolicy("open")
+
+
+def _looks_like(word: str, name: str) -> bool:
+    """Whether `name` is `word` mistyped: one letter dropped, added, changed or swapped, or cased."""
+    name = str(name).casefold()
+    if name == word:
+        return True
+    if abs(len(name) - len(word)) > 1:
+        return False
+    return SequenceMatcher(None, name, word).ratio() >= 0.8
 
 
 def _b64(data: bytes) -> str:

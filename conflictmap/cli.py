@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import runpy
 import sys
 import time
@@ -136,6 +137,27 @@ def _mapping(text: str | None) -> dict[str, str] | None:
     return {field.strip(): column.strip() for field, column in pairs}
 
 
+def _not_the_input(source: Path, *outputs: Path) -> None:
+    """Refuse to write over the file being read (`import ok.csv -o ok.csv` would replace it)."""
+    for output in outputs:
+        if output.exists() and source.exists() and output.resolve() == source.resolve():
+            raise ConflictmapError(f"{output} is the file being read: choose another output")
+
+
+def _write_text(output: Path, text: str) -> None:
+    """Write `output` whole or not at all: a full disk leaves the old file, not a cut one.
+    (A device or a folder is written as it is: it cannot be replaced, and says why it fails.)"""
+    if output.exists() and not output.is_file():
+        output.write_text(text, encoding="utf-8")
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def is_store_folder(output: str | Path) -> bool:
     """`-o DIR/` (a trailing slash, an existing folder, or no file suffix) names a store folder."""
     text = str(output)
@@ -173,14 +195,15 @@ def import_command(path: Path, format: str, output: Path | str, mapping: dict[st
     from conflictmap.readers.splitting import use_system_allocator
     from conflictmap.readers.validation import bounds_from_gazetteer
 
+    rejected_path = output.with_name(output.stem + ".rejected.csv")
+    _not_the_input(path, output, rejected_path)
     use_system_allocator()
     imported = import_file(path, format=format, mapping=mapping, country_bounds=bounds_from_gazetteer(load_gazetteer()))
     if output.suffix.lower() == ".parquet":
         imported.events.to_parquet(output, index=False)
     else:
-        output.write_text(events_to_csv(imported.events), encoding="utf-8")
-    rejected_path = output.with_name(output.stem + ".rejected.csv")
-    rejected_path.write_text(table_to_csv(imported.rejected), encoding="utf-8")
+        _write_text(output, events_to_csv(imported.events))
+    _write_text(rejected_path, table_to_csv(imported.rejected))
     return {**imported.report, "output": str(output), "rejected_output": str(rejected_path)}
 
 
@@ -191,6 +214,10 @@ def export_command(
     from conflictmap.filters import Filters, apply_filters, date_bounds
     from conflictmap.maps.standalone import standalone_map
 
+    if start and end and end < start:
+        raise ConflictmapError(f"--end {end} is before --start {start}")
+    if events_file is not None:
+        _not_the_input(events_file, output)
     base = base_geocoder()
     if events_file is not None:
         import pandas as pd
@@ -215,7 +242,7 @@ def export_command(
         text = events_to_geojson(shown)
     else:
         text = events_to_csv(shown)
-    output.write_text(text, encoding="utf-8")
+    _write_text(output, text)
     return {"events": len(shown), "format": format, "output": str(output), "bytes": len(text.encode("utf-8"))}
 
 

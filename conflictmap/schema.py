@@ -106,6 +106,7 @@ class RejectionKind(StrEnum):
     NOT_A_NUMBER = "not a number"
     OUT_OF_RANGE = "out of range"
     ONE_COORDINATE = "latitude and longitude must both be given"
+    PLACEHOLDER_POINT = "0, 0 is the usual placeholder for an unknown place (a point in the Gulf of Guinea)"
     SWAPPED = "latitude and longitude look swapped"
     NOWHERE = "neither coordinates nor a place name"
     NOT_WHOLE = "not a whole number"

@@ -252,7 +252,10 @@ def detect_delimiter(sample: str) -> str:
         return lines[0].strip()[4]
     best: tuple[float, int, str] | None = None
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a line this delimiter does not split is longer than csv's field limit
+            continue
         if not counts or counts[0] < 2:
             continue
         consistent = sum(count == counts[0] for count in counts) / len(counts)
@@ -267,7 +270,10 @@ def _first_row(sample: str, delimiter: str, skip: int) -> list[str]:
     if len(lines) <= skip:
         return []
     quoting: Literal[0, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL  # csv's constants, as typed
-    return next(csv.reader([lines[skip]], delimiter=delimiter, quoting=quoting), [])
+    try:
+        return next(csv.reader([lines[skip]], delimiter=delimiter, quoting=quoting), [])
+    except csv.Error:  # one field longer than csv's limit: not a row of a table this reads
+        return []
 
 
 def _gdelt_width(row: Sequence[str]) -> int | None:

@@ -11,6 +11,7 @@ what happened: read = accepted + rejected, and how many rows were rejected for e
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,10 +55,18 @@ def _bytes(source: Path | str | bytes, name: str | None) -> tuple[bytes, str]:
     path = Path(source)
     label = name or path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(label, f"the file is {size / 1e9:.1f} GB, more than the 2 GB this app reads")
-        return path.read_bytes(), label
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(status.st_mode):  # /dev/zero, a pipe: no end to read to
+            raise ReadError(label, "not a regular file (a device or a pipe): save it as a file first")
+        if status.st_size > MAX_BYTES:
+            raise ReadError(label, f"the file is {status.st_size / 1e9:.1f} GB, more than the 2 GB this app reads")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # the file may grow while it is read
+        if len(data) > MAX_BYTES:
+            raise ReadError(label, "the file grew past the 2 GB this app reads while it was read")
+        return data, label
     except FileNotFoundError:
         raise ReadError(path, "file not found") from None
     except IsADirectoryError:

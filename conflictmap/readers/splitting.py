@@ -20,6 +20,9 @@ from conflictmap.readers.table import RawTable, ReadError, empty_malformed, uniq
 from conflictmap.readers.validation import LINE, problem_table
 from conflictmap.schema import RejectionKind
 
+#: More columns than any event table has; a wider header is a wrong delimiter or a hostile file.
+MAX_COLUMNS = 5_000
+
 
 def use_system_allocator() -> None:
     """Let Arrow allocate with the C library's malloc, for batch imports (the CLI, benchmarks).
@@ -184,6 +187,8 @@ def load_delimited(
         names = unique_names(_split_record(_line_text(view, skip_lines + 1), delimiter, quoting))
     else:
         names = list(column_names)
+    if len(names) > MAX_COLUMNS:
+        raise ReadError(name, f"the header has {len(names):,} columns; the most this reads is {MAX_COLUMNS:,}")
     chosen = None if columns is None else set(columns)
     wanted = [c for c in names if chosen is None or c in chosen]
     records = _records(view, quoting)

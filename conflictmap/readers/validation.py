@@ -144,6 +144,7 @@ def split_valid(
     not_numbers = bad_coordinate["latitude"] | bad_coordinate["longitude"]
     only_one = (events["latitude"].notna() ^ events["longitude"].notna()) & ~not_numbers
     flag(only_one, "latitude", RejectionKind.ONE_COORDINATE)
+    flag(events["latitude"].eq(0) & events["longitude"].eq(0), "latitude", RejectionKind.PLACEHOLDER_POINT)
     unplaced = ~has_coordinates & ~only_one & ~not_numbers
     if unplaced.any():
         rows = events.loc[unplaced]

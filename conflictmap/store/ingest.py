@@ -105,7 +105,8 @@ def import_to_store(
     `import_file`'s, plus `added`: events new to the store, `held`: events it already had)."""
     path = Path(path)
     if not path.is_file():
-        raise ReadError(path, "file not found" if not path.exists() else "a folder, not a file")
+        reason = "file not found" if not path.exists() else "a folder" if path.is_dir() else "not a regular file"
+        raise ReadError(path, reason)
     own = writer is None
     store = writer or StoreWriter(directory)
     total = path.stat().st_size

@@ -1,6 +1,16 @@
 import hashlib
 
-from conflictmap.access import AccessPolicy, Throttle, email_allowed, hash_password, password_ok, policy_from_secrets
+import pytest
+
+from conflictmap.access import (
+    AccessMisconfigured,
+    AccessPolicy,
+    Throttle,
+    email_allowed,
+    hash_password,
+    password_ok,
+    policy_from_secrets,
+)
 
 
 def test_no_secrets_means_open():
@@ -66,3 +76,26 @@ def test_oidc_with_an_allow_list():
 def test_an_empty_allow_list_admits_any_signed_in_user():
     policy = policy_from_secrets({"auth": {"client_id": "x"}})
     assert email_allowed(policy, "anyone@anywhere.net")
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {"access": {"password_hash": ""}},
+        {"access": {"password_hash": "   "}},
+        {"access": {"passwordhash": hash_password("s3cret!")}},  # a mistyped key
+        {"acess": {"password_hash": hash_password("s3cret!")}},  # a mistyped table
+        {"Access": {"password_hash": hash_password("s3cret!")}},
+        {"access": {"allowed_emails": ["analyst@example.org"]}},  # an allow-list with no sign-in to check it
+        {"access": {"password_hash": hash_password("s3cret!"), "allowed_domains": ["example.org"]}},
+        {"access": "s3cret!"},
+    ],
+)
+def test_access_settings_that_fail_keep_the_app_closed(secrets):
+    # the hostile pass: each of these opened a private deployment to everyone, silently
+    with pytest.raises(AccessMisconfigured, match="the access settings are incomplete"):
+        policy_from_secrets(secrets)
+
+
+def test_secrets_about_other_things_leave_the_app_open():
+    assert policy_from_secrets({"accessibility": {"font": "large"}, "other": {"x": 1}}).mode == "open"

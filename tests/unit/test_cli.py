@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,40 @@ def test_bench_names_an_unknown_benchmark(capsys):
     assert main(["bench", "nonesuch"]) == 1
     message = capsys.readouterr().err
     assert "no benchmark named 'nonesuch'" in message and "geocode" in message
+
+
+def test_import_refuses_to_write_over_its_own_input(tmp_path, capsys):
+    source = tmp_path / "ok.csv"
+    source.write_text("date,place,latitude,longitude\n2024-01-04,Baghdad,33.3,44.4\n", encoding="utf-8")
+    before = source.read_bytes()
+    assert main(["import", str(source), "-o", str(tmp_path / "." / "ok.csv")]) == 1
+    assert "is the file being read" in capsys.readouterr().err and source.read_bytes() == before
+
+
+def test_import_refuses_a_device_instead_of_reading_it_forever(tmp_path, capsys):
+    assert main(["import", "/dev/zero", "-o", str(tmp_path / "out.csv")]) == 1
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_full_disk_leaves_no_cut_output_behind(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "ok.csv"
+    source.write_text("date,place,latitude,longitude\n2024-01-04,Baghdad,33.3,44.4\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    output.write_text("the analyst's earlier output\n", encoding="utf-8")
+    real = Path.write_text
+
+    def full(self, text, *args, **kwargs):
+        real(self, text[:10], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["import", str(source), "-o", str(output)]) == 1
+    monkeypatch.undo()
+    assert "No space left on device" in capsys.readouterr().err
+    assert output.read_text(encoding="utf-8") == "the analyst's earlier output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.csv", "out.csv"]
+
+
+def test_export_refuses_an_end_before_the_start(tmp_path, capsys):
+    assert main(["export", "--start", "2024-01-10", "--end", "2024-01-01", "-o", str(tmp_path / "x.csv")]) == 1
+    assert "before --start" in capsys.readouterr().err

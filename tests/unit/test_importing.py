@@ -109,6 +109,7 @@ twice,2024-01-07,,Kirkuk,Iraq,,,0
 this line is garbage, it has, too, many, fields, for, the, header, really
 stray,2024-01-08,,"Basra,Iraq,,,0
 after,2024-01-09,,Najaf,Iraq,,,0
+nowhere-really,2024-01-10,,Najaf,Iraq,0,0,0
 """
 
 EXPECTED = {
@@ -128,6 +129,8 @@ EXPECTED = {
     16: "row: wrong number of fields (9, the header has 8)",
     17: "row: a quote that never closes "
     "(the quote at character 19 opens a value no later quote closes; fix or remove it)",
+    19: "column 'latitude': value '0': 0, 0 is the usual placeholder for an unknown place "
+    "(a point in the Gulf of Guinea)",
 }
 
 
@@ -138,7 +141,7 @@ def table(bounds):
 
 def test_every_reason_with_its_line_column_and_value(table):
     result = table.result
-    assert result.read == 17 == len(result.events) + len(result.rejected)
+    assert result.read == 18 == len(result.events) + len(result.rejected)
     # the row after the stray quote is kept, not swallowed into its cell
     assert result.events["event_id"].tolist() == ["events:ok", "events:twice", "events:after"]
     assert dict(zip(result.rejected["line"], result.rejected["rejection_reasons"], strict=True)) == EXPECTED
@@ -164,6 +167,7 @@ def test_the_report_counts_rows_per_reason(table):
         "row: exact duplicate": 1,
         "row: wrong number of fields": 1,
         "row: a quote that never closes": 1,
+        "column 'latitude': 0, 0 is the usual placeholder for an unknown place (a point in the Gulf of Guinea)": 1,
     }
 
 
@@ -193,7 +197,7 @@ def test_swapped_coordinates_are_fixed_when_the_analyst_says_so(table):
     fixed = fix_swapped(table)
     assert fixed.report["accepted"] == 4 and fixed.report["rejected"] == len(EXPECTED) - 1
     assert (
-        fixed.report["read"] == 17
+        fixed.report["read"] == 18
         and "column 'latitude': latitude and longitude look swapped" not in (fixed.report["reasons"])
     )
     event = fixed.events.set_index("event_id").loc["events:swapped"]
@@ -350,3 +354,9 @@ def test_dates_pandas_cannot_hold_and_huge_counts_are_set_aside_not_raised(forma
     assert len(imported.events) == 1 and imported.rejected["line"].tolist() == [3, 4]
     reasons = " ".join(imported.rejected["rejection_reasons"])
     assert "not a valid date" in reasons and "not a whole number" in reasons
+
+
+def test_a_header_of_100000_columns_is_refused_with_its_count():
+    header = ",".join(["date", "place", *(f"c{i}" for i in range(100_000))])
+    with pytest.raises(ReadError, match="the header has 100,002 columns"):
+        import_file(f"{header}\n2024-01-04,Baghdad\n".encode(), "wide.csv")
