@@ -43,9 +43,7 @@ class SqlStore:
     messages which store this is.
     """
 
-    def __init__(
-        self, engine: str, table: Callable[[], Any], version: Callable[[], str], name: str, slow_ms: float = 0
-    ) -> None:
+    def __init__(self, engine: str, table: Callable[[], Any], version: Callable[[], str], name: str) -> None:
         self.engine = engine
         self._table = table
         self._version = version
