@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap.app import loading, page, session, widgets
+from conflictmap.app import loading, page, session, store_view, widgets
 from conflictmap.figures import figures
 from conflictmap.filters import apply_filters, in_bounds
 from conflictmap.maps.basemap import base_map, type_colors
@@ -15,6 +15,9 @@ from conflictmap.maps.playback import playback_layer
 from conflictmap.maps.state import clicked_event, clicked_unit, listed_events, redraw_needed, view_after
 
 page.setup("Map")
+if store_view.configured():  # CONFLICTMAP_STORE: the page asks the event store instead
+    store_view.map_page()
+    st.stop()
 loaded = session.working_set()
 view = widgets.checked_playback(loaded, session.map_view(loaded))
 if view.embed:  # the map and its legend alone, for intranet pages and reports

@@ -42,6 +42,7 @@ EVENT_COLUMNS: dict[str, ColumnDtype] = {
     "dataset": "string",
 }
 
+
 class DatePrecision(StrEnum):
     """How precisely an event's date is known, finest first (UCDP's date_prec 1-5)."""
 
@@ -129,4 +130,3 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = pd.Series(pd.NA if dtype != "float64" else float("nan"), index=frame.index).astype(dtype)
     return out
-

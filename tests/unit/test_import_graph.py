@@ -30,6 +30,7 @@ RANK = {
     "report": 3,
     "maps": 3,
     "datasets": 4,
+    "store": 4,
     "cli": 5,
     "app": 5,
     "__main__": 6,
