@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium  # type: ignore[import-untyped]
+from streamlit_folium import st_folium
 
 from conflictmap.app import loading, session, widgets
 from conflictmap.geocode.compose import Geocoding, build_geocoder
