@@ -154,12 +154,21 @@ def password_ok(policy: AccessPolicy, given: str) -> bool:
     return hmac.compare_digest(derived, expected)
 
 
+#: The throttle's key for every guess made on this server, whoever makes it: a guesser who opens a
+#: new session for each few guesses (and has no address Streamlit can see) is still slowed.
+SERVER_KEY = "server"
+
+
 @dataclass
 class Throttle:
     """Slows repeated wrong passwords: after `free` wrong guesses from one key (a session, or a
     client address), each next guess must wait twice as long as the last, up to `longest` seconds.
     A right password clears the key. Nothing sleeps: the gate refuses a guess made too early and
     says how long to wait, so a guesser cannot tie up the server's threads.
+
+    `SERVER_KEY` counts the whole server's wrong guesses with a larger budget (`server_free`), is
+    not cleared by someone else's right password, and is forgotten after `server_quiet` seconds
+    without a wrong guess: new sessions cannot reset it, and analysts' own typos rarely reach it.
 
     >>> now = [0.0]
     >>> throttle = Throttle(clock=lambda: now[0])
@@ -172,6 +181,8 @@ class Throttle:
     """
 
     free: int = 3
+    server_free: int = 20
+    server_quiet: float = 600.0
     first: float = 1.0
     longest: float = 300.0
     clock: Callable[[], float] = time.monotonic
@@ -182,16 +193,23 @@ class Throttle:
         now = self.clock()
         waits = [0.0]
         for key in keys:
-            failures, last = self._failures.get(key, (0, 0.0))
-            if failures > self.free:
-                delay = min(self.first * 2 ** (failures - self.free - 1), self.longest)
+            failures, last = self._count(key, now)
+            free = self.server_free if key == SERVER_KEY else self.free
+            if failures > free:
+                delay = min(self.first * 2 ** (failures - free - 1), self.longest)
                 waits.append(max(0.0, last + delay - now))
         return round(max(waits), 1)
+
+    def _count(self, key: str, now: float) -> tuple[int, float]:
+        failures, last = self._failures.get(key, (0, 0.0))
+        if key == SERVER_KEY and now - last > self.server_quiet:
+            return 0, last
+        return failures, last
 
     def failed(self, *keys: str) -> None:
         now = self.clock()
         for key in keys:
-            failures, _ = self._failures.get(key, (0, 0.0))
+            failures, _ = self._count(key, now)
             self._failures[key] = (failures + 1, now)
         if len(self._failures) > 100_000:  # a flood of addresses: forget the oldest
             for key in sorted(self._failures, key=lambda k: self._failures[k][1])[:50_000]:
@@ -199,7 +217,8 @@ class Throttle:
 
     def succeeded(self, *keys: str) -> None:
         for key in keys:
-            self._failures.pop(key, None)
+            if key != SERVER_KEY:
+                self._failures.pop(key, None)
 
 
 def email_allowed(policy: AccessPolicy, email: str | None) -> bool:

@@ -9,7 +9,9 @@ import json
 import os
 import runpy
 import sys
+import time
 from pathlib import Path
+from typing import TextIO
 
 from conflictmap.access import hash_password
 from conflictmap.datasets import load_events, read_events, shipped
@@ -50,10 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="read a UCDP, ACLED, GDELT or other file into the event schema")
     importing.add_argument("file", type=Path)
     importing.add_argument("--format", default=Format.AUTO, choices=list(Format))
-    importing.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv or OUT.parquet")
+    importing.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="OUT.csv, OUT.parquet, or a store folder DIR/ (added to in chunks, each event once)",
+    )
     importing.add_argument(
         "--map", type=_mapping, default=None, help="for other tables: field=Column,... e.g. date=Date,place=Town"
     )
+    ingest = commands.add_parser("ingest", help="add every file of a folder (GDELT's 15-minute files) to a store")
+    ingest.add_argument("folder", type=Path)
+    ingest.add_argument("-o", "--output", type=Path, required=True, help="the store folder DIR/")
+    ingest.add_argument("--format", default=Format.AUTO, choices=list(Format))
+    ingest.add_argument("--pattern", default="*", help="which files of the folder, e.g. '*.export.CSV*' (default all)")
     geocoding = commands.add_parser(
         "geocode",
         help="add coordinates, admin areas, P-code and evidence to a CSV with a 'place' column "
@@ -73,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--format", default="html", choices=["html", "csv", "geojson"])
     exporting.add_argument("-o", "--output", type=Path, required=True)
     exporting.add_argument("--events", type=Path, help="export from this file (any format `import` reads)")
+    extracting = commands.add_parser(
+        "extract", help="candidate events from a news report (.txt .md .html .pdf .docx, or a CSV with a 'text' column)"
+    )
+    extracting.add_argument("report", type=Path)
+    extracting.add_argument(
+        "--published", type=_date, help="publication date, YYYY-MM-DD (default: guessed from the text)"
+    )
+    extracting.add_argument("--country", help="the report's main country, ISO-2 or name (default: the most named)")
+    extracting.add_argument("-o", "--output", type=Path, required=True, help="OUT.csv")
     bench = commands.add_parser(
         "bench", help="run a benchmark of the repository's benchmarks/ folder (it prints figures, not a pass or fail)"
     )
@@ -146,8 +167,38 @@ def _write_text(output: Path, text: str) -> None:
         partial.unlink(missing_ok=True)
 
 
-def import_command(path: Path, format: str, output: Path, mapping: dict[str, str] | None) -> dict:
-    """Write the accepted rows (canonical schema) to `output` and the rejected ones beside it."""
+def is_store_folder(output: str | Path) -> bool:
+    """`-o DIR/` (a trailing slash, an existing folder, or no file suffix) names a store folder."""
+    text = str(output)
+    return text.endswith(("/", "\\")) or Path(text).is_dir() or not Path(text).suffix
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: share of the bytes read, events read, events per second."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.label, self.stream, self.started = label, stream or sys.stderr, time.monotonic()
+
+    def __call__(self, done: int, total: int, rows: int) -> None:
+        share = done / total if total else 1.0
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        bar = "#" * int(share * 30)
+        text = f"\r{self.label} [{bar:<30}] {share:4.0%} {rows:,} rows, {rows / seconds:,.0f} rows/s"
+        print(text, end="\n" if done >= total else "", file=self.stream, flush=True)
+
+
+def import_command(path: Path, format: str, output: Path | str, mapping: dict[str, str] | None) -> dict:
+    """Write the accepted rows (canonical schema) to `output` and the rejected ones beside it; an
+    output folder is a store, added to in chunks (rejected rows in DIR/rejected/)."""
+    if is_store_folder(output):
+        from conflictmap.readers.validation import bounds_from_gazetteer
+        from conflictmap.store.ingest import import_to_store
+
+        bounds = bounds_from_gazetteer(load_gazetteer())
+        return import_to_store(
+            path, Path(output), format, mapping, country_bounds=bounds, progress=ProgressBar(path.name)
+        )
+    output = Path(output)
     from conflictmap.exporting import events_to_csv, table_to_csv
     from conflictmap.readers.importing import import_file
     from conflictmap.readers.splitting import use_system_allocator
@@ -204,9 +255,49 @@ def export_command(
     return {"events": len(shown), "format": format, "output": str(output), "bytes": len(text.encode("utf-8"))}
 
 
+def extract_command(report: Path, published: dt.date | None, country: str | None, output: Path) -> dict:
+    """Candidate events of a report (or a CSV of reports) to `output`; a progress bar on stderr."""
+    from conflictmap.exporting import table_to_csv
+    from conflictmap.report.batch import country_code, extract_file
+
+    shipped_events = read_events(shipped())[0]
+    geocoding = build_geocoder(base_geocoder(), learn_from=shipped_events)  # the one composition
+    actors = sorted(set(shipped_events["actor1"].dropna()) | set(shipped_events["actor2"].dropna()))
+    table, summary = extract_file(report, geocoding, published, country_code(country), actors, _progress_bar)
+    geocoding.save()
+    output.write_text(table_to_csv(table), encoding="utf-8")
+    return {**summary, "output": str(output)}
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A bar on stderr for inputs of many reports."""
+    if total < 20 or (done % max(1, total // 100) and done != total):
+        return
+    width = 30
+    filled = width * done // total
+    print(f"\rextract [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} reports", end="", file=sys.stderr)
+    if done == total:
+        print(file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         print(json.dumps(import_command(args.file, args.format, args.output, args.map), ensure_ascii=False))
+        return 0
+    if args.command == "ingest":
+        from conflictmap.readers.validation import bounds_from_gazetteer
+        from conflictmap.store.ingest import ingest_folder
+
+        bounds = bounds_from_gazetteer(load_gazetteer())
+        report = ingest_folder(
+            args.folder,
+            args.output,
+            args.format,
+            pattern=args.pattern,
+            country_bounds=bounds,
+            progress=ProgressBar(args.folder.name or str(args.folder)),
+        )
+        print(json.dumps(report, ensure_ascii=False))
         return 0
     if args.command == "geocode":
         from conflictmap.geocode.batch import geocode_file
@@ -221,6 +312,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "export":
         print(json.dumps(export_command(args.start, args.end, args.format, args.output, args.events)))
+        return 0
+    if args.command == "extract":
+        print(json.dumps(extract_command(args.report, args.published, args.country, args.output), ensure_ascii=False))
         return 0
     if args.command == "bench":
         bench_command(args.benchmark, args.options)

@@ -6,6 +6,7 @@ Events are kept sorted by `date_start`, so a date window is two binary searches,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +45,9 @@ def default_window(events: pd.DataFrame, min_days: int = 365, min_events: int = 
     if events.empty:
         return first, last
     by_days = pd.Timestamp(last) - pd.Timedelta(days=min_days - 1)
-    starts = events["date_start"].sort_values()
+    starts = events["date_start"]
+    if not starts.is_monotonic_increasing:  # a loaded data set is sorted: no need to sort a million dates
+        starts = starts.sort_values()
     by_count = starts.iloc[max(len(starts) - min_events, 0)]
     start = max(min(by_days, by_count), pd.Timestamp(first))
     return start.date(), last
@@ -109,13 +112,23 @@ def at_point(events: pd.DataFrame, latitude: float, longitude: float, within: fl
     return located[(lat == lat[nearest]) & (lon == lon[nearest])]
 
 
-def in_bounds(events: pd.DataFrame, bounds: dict, pad: float = 0.1) -> pd.DataFrame:
-    """Events inside the map's visible bounds (as streamlit-folium returns them), padded by a
-    share of the view on each side so that a small pan does not empty the edges."""
-    south, west = bounds["_southWest"]["lat"], bounds["_southWest"]["lng"]
-    north, east = bounds["_northEast"]["lat"], bounds["_northEast"]["lng"]
-    if None in (south, west, north, east):  # the map has not been laid out yet
-        return events
+def inside_bounds(events: pd.DataFrame, bounds: Mapping | None, pad: float = 0.1) -> np.ndarray:
+    """Which events lie inside the map's visible bounds (as streamlit-folium returns them), padded
+    by a share of the view on each side so that a small pan does not empty the edges; every event
+    when there are no bounds yet (None, or the map not laid out)."""
+    south_west, north_east = (bounds or {}).get("_southWest") or {}, (bounds or {}).get("_northEast") or {}
+    south, west = south_west.get("lat"), south_west.get("lng")
+    north, east = north_east.get("lat"), north_east.get("lng")
+    if south is None or west is None or north is None or east is None:
+        return np.ones(len(events), dtype=bool)
     dlat, dlon = (north - south) * pad, (east - west) * pad
-    lat, lon = events["latitude"], events["longitude"]
-    return events[(lat >= south - dlat) & (lat <= north + dlat) & (lon >= west - dlon) & (lon <= east + dlon)]
+    lat, lon = events["latitude"].to_numpy(dtype=float), events["longitude"].to_numpy(dtype=float)
+    return (lat >= south - dlat) & (lat <= north + dlat) & (lon >= west - dlon) & (lon <= east + dlon)
+
+
+def in_bounds(events: pd.DataFrame, bounds: Mapping, pad: float = 0.1) -> pd.DataFrame:
+    """The events `inside_bounds`: the frame itself when the view holds them all, else its rows by
+    position (at a million events several times faster than a boolean mask over the frame's two
+    dozen columns)."""
+    inside = inside_bounds(events, bounds, pad)
+    return events if inside.all() else events.iloc[np.flatnonzero(inside)]

@@ -42,6 +42,7 @@ EVENT_COLUMNS: dict[str, ColumnDtype] = {
     "dataset": "string",
 }
 
+
 class DatePrecision(StrEnum):
     """How precisely an event's date is known, finest first (UCDP's date_prec 1-5)."""
 
@@ -94,6 +95,7 @@ class LayerMode(StrEnum):
     MARKERS = "markers"  # one marker per event, with its popup
     POINTS = "points"  # one point per event from binary arrays, no popups
     CELLS = "cells"  # events counted in square cells
+    UNITS = "units"  # events or fatalities per admin unit, a choropleth (the analyst's choice, not the budget's)
 
 
 class RejectionKind(StrEnum):
@@ -128,4 +130,3 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = pd.Series(pd.NA if dtype != "float64" else float("nan"), index=frame.index).astype(dtype)
     return out
-

@@ -47,6 +47,12 @@ def map_labels(environ: Mapping[str, str] | None = None) -> str:
     return "ar" if _get("CONFLICTMAP_LABELS", environ).lower() == "ar" else "en"
 
 
+def store_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """CONFLICTMAP_STORE: the event store the pages ask, as a URL (`duckdb:///path/DIR`,
+    `postgresql://…`, `spark://local`…; see `conflictmap.store.engines`); unset (None): in memory."""
+    return _get("CONFLICTMAP_STORE", environ) or None
+
+
 def nominatim_user_agent(environ: Mapping[str, str] | None = None) -> str:
     """CONFLICTMAP_NOMINATIM_USER_AGENT: a contact for the deployment, required by Nominatim's policy."""
     return _get("CONFLICTMAP_NOMINATIM_USER_AGENT", environ)

@@ -1,8 +1,9 @@
 """The view's state as URL query parameters, so a link reopens the same view.
 
 Filters, on every page: `start`, `end` (YYYY-MM-DD), and repeatable `type`, `actor`, `admin1`.
-The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>`, and time playback's
-`play_at`, `play_window`, `play_mode`, `play_step` and `play_speed`; Streamlit's own `embed=true` shows
+The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>`, time playback's
+`play_at`, `play_window`, `play_mode`, `play_step` and `play_speed`, and the choropleth's `units`
+(`governorate` or `district`) and `units_by` (`events` or `fatalities`); Streamlit's own `embed=true` shows
 the map alone.
 A link is input like any other: a bad value is dropped with a warning naming the parameter and
 the value, and the rest of the link still applies.
@@ -30,7 +31,11 @@ MAX_LINK_LENGTH = 8_000
 FILTER_PARAMETERS = ("start", "end", "type", "actor", "admin1")
 #: Time playback's parameters (any of them turns playback on), part of the Map page's.
 PLAYBACK_PARAMETERS = ("play_at", "play_window", "play_mode", "play_step", "play_speed")
-MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event", *PLAYBACK_PARAMETERS)
+#: The choropleth's: the level of its units and what they are shaded by.
+UNITS_PARAMETERS = ("units", "units_by")
+MAP_PARAMETERS = ("lat", "lon", "zoom", "tiles", "heat", "event", *PLAYBACK_PARAMETERS, *UNITS_PARAMETERS)
+UNIT_LEVELS = ("governorate", "district")
+UNIT_MEASURES = ("events", "fatalities")
 STREAMLIT_PARAMETERS = ("embed",)
 LIST_PARAMETERS = {"type": "event_types", "actor": "actors", "admin1": "admin1"}
 
@@ -161,6 +166,8 @@ class MapView:
     event: str | None = None  # a selected event id
     embed: bool = False  # the map and its legend alone (Streamlit's own `embed=true` parameter)
     playback: Playback | None = None  # time playback, when on
+    units: str | None = None  # the choropleth's level (one of UNIT_LEVELS), when on
+    units_by: str = "events"  # what its units are shaded by (one of UNIT_MEASURES)
 
 
 ZOOM_RANGE = (2, 18)
@@ -277,8 +284,8 @@ def params_from_playback(playback: Playback | None) -> dict[str, str]:
 def map_view_from_params(
     params: Mapping[str, Sequence[str]], known_events: Callable[[str], bool]
 ) -> tuple[MapView, list[str]]:
-    """Read the Map page's parameters `lat`, `lon`, `zoom`, `tiles`, `heat` and `event`, and
-    playback's (`playback_from_params`).
+    """Read the Map page's parameters `lat`, `lon`, `zoom`, `tiles`, `heat`, `event`, `units` and
+    `units_by`, and playback's (`playback_from_params`).
 
     (`embed=true` is Streamlit's own parameter: Streamlit keeps it and the UI reads it from
     `st.context.is_embedded`.)
@@ -313,6 +320,8 @@ def map_view_from_params(
         heat=_flag(params, "heat", warnings),
         event=event,
         playback=playback_from_params(params, warnings),
+        units=_choice(params, "units", UNIT_LEVELS, warnings),
+        units_by=_choice(params, "units_by", UNIT_MEASURES, warnings) or "events",
     )
     return view, warnings
 
@@ -331,4 +340,8 @@ def params_from_map_view(view: MapView) -> dict[str, str]:
     if view.event:
         params["event"] = view.event
     params.update(params_from_playback(view.playback))
+    if view.units:
+        params["units"] = view.units
+        if view.units_by != "events":
+            params["units_by"] = view.units_by
     return params

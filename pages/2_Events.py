@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from conflictmap.app import page, session, widgets
+from conflictmap.app import page, session, store_view, widgets
 from conflictmap.exporting import events_to_csv
 from conflictmap.filters import apply_filters
 from conflictmap.search import search_events
 
 page.setup("Events")
-loaded = session.working_set()
+store = store_view.configured()  # CONFLICTMAP_STORE: the table's rows come from the store, a page at a time
+loaded = store_view.digest() if store else session.working_set()
 widgets.show_load_problems(loaded)
 filters = widgets.sidebar_filters(loaded, page="events")
-shown = apply_filters(loaded.events, filters)
+shown = store_view.table_rows(filters) if store else apply_filters(loaded.events, filters)
 
 st.title("Events")
 text = st.text_input(

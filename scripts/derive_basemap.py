@@ -267,6 +267,106 @@ def iraq_admin_lines(features: list[dict]) -> dict[str, list[list[tuple[float, f
     return chains
 
 
+#: Iraq's governorates and districts as filled shapes (units.json, for the choropleth and for placing
+#: events in their unit): one tolerance, fine enough that an event 50 m inside a border stays inside.
+UNITS = Band("units", 0, 18, 0.0005, 20_000)
+
+
+def dissolve(features: list[dict], level: str) -> dict[str, list[list[tuple[float, float]]]]:
+    """The rings of each unit of `level` ("ADM1" or "ADM2") made from its sub-districts: every edge the
+    unit's sub-districts share with each other cancels out, the rest chain into closed rings."""
+    edges: dict[str, list[tuple]] = defaultdict(list)
+    for feature in features:
+        code = feature["properties"][f"{level}_PCODE"]
+        for ring in lines_of(feature["geometry"]):
+            edges[code] += [(a, b) for a, b in itertools.pairwise(ring) if a != b]
+    rings: dict[str, list] = {}
+    for code, directed in sorted(edges.items()):
+        count = Counter((min(a, b), max(a, b)) for a, b in directed)
+        outward: dict[tuple, list[tuple]] = defaultdict(list)
+        for a, b in directed:
+            if count[(min(a, b), max(a, b))] == 1:
+                outward[a].append(b)
+        for targets in outward.values():
+            targets.sort(reverse=True)
+        found = []
+        for start in sorted(outward):
+            while outward[start]:
+                ring, point = [start], start
+                while outward[point]:
+                    point = outward[point].pop()
+                    ring.append(point)
+                    if point == start:
+                        break
+                if len(ring) >= 4 and ring[0] == ring[-1]:
+                    found.append(ring)
+        rings[code] = found
+    return rings
+
+
+def simplify_shared(rings: dict[str, list[list[tuple[float, float]]]], tolerance: float) -> dict[str, list]:
+    """Douglas-Peucker on every ring, keeping the points where borders meet and simplifying each stretch
+    between them once, the same way for both units it separates: neighbours keep sharing their edge."""
+    near: dict[tuple, set] = defaultdict(set)
+    for unit_rings in rings.values():
+        for ring in unit_rings:
+            for a, b in itertools.pairwise(ring):
+                near[a].add(b)
+                near[b].add(a)
+    junction = {point for point, others in near.items() if len(others) > 2}
+    done: dict[tuple, list] = {}
+
+    def stretch(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        forward = points[0] < points[-1] or (points[0] == points[-1] and points[1] <= points[-2])
+        key = tuple(points) if forward else tuple(reversed(points))
+        if key not in done:
+            done[key] = simplify(list(key), tolerance)
+        return done[key] if forward else list(reversed(done[key]))
+
+    out: dict[str, list] = {}
+    for code, unit_rings in rings.items():
+        simplified = []
+        for ring in unit_rings:
+            body = ring[:-1]
+            cuts = [i for i, point in enumerate(body) if point in junction]
+            if not cuts:  # a ring that meets no other border: start it at its lowest point
+                low = body.index(min(body))
+                body = body[low:] + body[:low]
+                cuts = [0]
+            body = body[cuts[0]:] + body[: cuts[0]]
+            cuts = [i - cuts[0] for i in cuts] + [len(body)]
+            closed = [*body, body[0]]
+            points: list[tuple[float, float]] = []
+            for a, b in itertools.pairwise(cuts):
+                part = stretch(closed[a : b + 1])
+                points += part if not points else part[1:]
+            if len(set(points)) >= 3:
+                simplified.append(points)
+        out[code] = simplified
+    return out
+
+
+def admin_units(features: list[dict]) -> dict[str, object]:
+    """units.json: per level (governorate, district) the units' P-codes, names (English, Arabic) and
+    rings (closed, encoded as the lines are), sorted by P-code; a district's parent is its governorate."""
+    levels: dict[str, object] = {}
+    for level, key in (("governorate", "ADM1"), ("district", "ADM2")):
+        names = {}
+        for feature in features:
+            p = feature["properties"]
+            names[p[f"{key}_PCODE"]] = (p[f"{key}_EN"], p[f"{key}_AR"], p["ADM1_PCODE"])
+        rings = simplify_shared(dissolve(features, key), UNITS.tolerance)
+        codes = sorted(rings)
+        levels[level] = {
+            "pcode": codes,
+            "name": [names[code][0] for code in codes],
+            "name_ar": [names[code][1] for code in codes],
+            "parent": [names[code][2] for code in codes],
+            "rings": [[encode(ring, UNITS.scale) for ring in rings[code]] for code in codes],
+        }
+    return {"scale": UNITS.scale, "tolerance": UNITS.tolerance, "levels": levels}
+
+
 # --- names -----------------------------------------------------------------------------------------
 
 _ARTICLE = re.compile(r"^(?:a[lnrsdtz]|ash|ath|adh|el)[\s-]+")
@@ -519,6 +619,10 @@ def derive(shared: Path, out: Path) -> dict[str, int]:
                       "layers": layers})  # fmt: skip
         (out / f"lines-{band.name}.json").write_bytes(data)
         sizes[f"lines-{band.name}.json"] = len(data)
+
+    data = dumps(admin_units(cod))
+    (out / "units.json").write_bytes(data)
+    sizes["units.json"] = len(data)
 
     gazetteer = gazetteer_rows(GAZETTEER)
     labels = place_labels([f["properties"] for f in ne["places"]], gazetteer)

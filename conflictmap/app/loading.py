@@ -22,6 +22,8 @@ from conflictmap.geocode.compose import base_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.storage import notices
 from conflictmap.maps.assets import MapAssets, find_assets
+from conflictmap.maps.basemap import type_colors
+from conflictmap.maps.layers import data_set_arrays
 from conflictmap.readers.validation import CountryBounds, bounds_from_gazetteer
 from conflictmap.settings import events_dir, synthetic_count
 
@@ -92,7 +94,10 @@ def _load_shared(directory: Path, synthetic: int, say: Callable[[str], None]) ->
     loaded = load_events(shipped(directory), base)
     if synthetic:
         say(f"adding {synthetic:,} synthetic events")
-    return with_synthetic(loaded, synthetic)
+    loaded = with_synthetic(loaded, synthetic)
+    say("preparing the map's arrays")  # built once here, not in the first visitor's map (0.2 s at 1M events)
+    data_set_arrays(loaded.events, type_colors(loaded.choices["type"]))
+    return loaded
 
 
 _GEOCODER = ProcessLoad(_load_geocoder)

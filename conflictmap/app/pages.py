@@ -28,6 +28,7 @@ PAGES = (
     Page("pages/3_Places.py", "Places", ":material/place:", "/Places"),
     Page("pages/4_About.py", "About", ":material/info:", "/About"),
     Page("pages/5_Data.py", "Data", ":material/upload_file:", "/Data"),
+    Page("pages/6_Report.py", "Report", ":material/article:", "/Report"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -20,6 +21,8 @@ from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
 from conflictmap.sharelink import (
     PLAY_MODES,
     PLAY_STEPS,
+    UNIT_LEVELS,
+    UNIT_MEASURES,
     MapView,
     Playback,
     filters_from_params,
@@ -32,6 +35,26 @@ if TYPE_CHECKING:
 
 #: A table's height as `st.dataframe` takes it: pixels, or one of its words.
 TableHeight = int | Literal["auto", "stretch", "content"]
+
+
+_DATES: dict[int, tuple[weakref.ref, tuple[dt.date, dt.date], tuple[dt.date, dt.date]]] = {}
+
+
+def _dates(loaded: Loaded) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """The data set's first and last dates and its default window, computed once per data set:
+    a run asked for them five times, each a pass over every event (tens of ms at a million)."""
+    kept = _DATES.get(id(loaded))
+    if kept is None or kept[0]() is not loaded:
+        key = id(loaded)
+        kept = (weakref.ref(loaded, lambda _: _DATES.pop(key, None)), date_bounds(loaded.events),
+                default_window(loaded.events))  # fmt: skip
+        _DATES[key] = kept
+    return kept[1], kept[2]
+
+
+def data_dates(loaded: Loaded) -> tuple[dt.date, dt.date]:
+    """`filters.date_bounds` of the loaded events (computed once per data set)."""
+    return _dates(loaded)[0]
 
 
 def show_link_warnings(filters: Filters) -> None:
@@ -193,9 +216,8 @@ def show_load_problems(loaded: Loaded) -> None:
 def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
     (or, on a fresh session, from the link), and written back to the session and the URL."""
-    events = loaded.events
-    bounds = date_bounds(events)
-    default = Filters(*default_window(events))
+    bounds, window = _dates(loaded)
+    default = Filters(*window)
     known = loaded.choices
     if session.VIEW not in st.session_state:
         st.session_state[session.VIEW], warnings = filters_from_params(session.link_params(), default, bounds, known)
@@ -288,6 +310,27 @@ def map_options(view: MapView) -> tuple[bool, bool]:
     return online_tiles, heat
 
 
+def unit_options(view: MapView) -> tuple[str | None, str]:
+    """The Map page's choropleth: the level of its units (None: off) and what they are shaded by,
+    seeded from the link. Off while time playback is on (playback draws the events)."""
+    st.session_state.setdefault("map.units", view.units)
+    st.session_state.setdefault("map.units_by", view.units_by)
+    playing = bool(st.session_state.get(PLAYBACK, view.playback is not None))
+    with st.sidebar:
+        level = st.radio(
+            "Admin units (choropleth)", [None, *UNIT_LEVELS], key="map.units", horizontal=True,
+            format_func=lambda level: "off" if level is None else f"per {level}", disabled=playing,
+            help="Colours Iraq's governorates or districts (OCHA COD-AB) by the filtered events or fatalities "
+            "in each, instead of drawing the events; click a unit to list its events and see its timeline. "
+            "Off while time playback is on.",
+        )  # fmt: skip
+        measure = st.radio(
+            "Shade units by", UNIT_MEASURES, key="map.units_by", horizontal=True, disabled=playing or level is None,
+            format_func=lambda measure: "events" if measure == "events" else "killed",
+        )  # fmt: skip
+    return (None if playing else level), measure
+
+
 def view_figures(numbers: Figures, filters: Filters) -> None:
     """The view's figures above the map, and what is missing from it."""
     cols = st.columns([2, 2, 2, 3])
@@ -334,7 +377,7 @@ class Played(NamedTuple):
 def checked_playback(loaded: Loaded, view: MapView) -> MapView:
     """The Map page's view with a link's playback position outside the data dropped, warned with
     the link's other values (call before `sidebar_filters`, which shows them)."""
-    playback, warnings = playback_within(view.playback, date_bounds(loaded.events))
+    playback, warnings = playback_within(view.playback, data_dates(loaded))
     if not warnings:
         return view
     st.session_state[session.MAP_WARNINGS] = [*st.session_state.get(session.MAP_WARNINGS, []), *warnings]
@@ -382,7 +425,7 @@ def hand_back(loaded: Loaded, page: str, map_key: str) -> None:
     if reported is None or reported == st.session_state.get(PLAY_PAUSED) or not st.session_state.get(PLAYBACK):
         return
     st.session_state[PLAY_PAUSED] = reported
-    first, last = date_bounds(loaded.events)
+    first, last = data_dates(loaded)
 
     def clamp(day: dt.date) -> dt.date:
         return min(max(day, first), last)
@@ -395,7 +438,7 @@ def playback_options(loaded: Loaded, view: MapView, filters: Filters, page: str)
     """The sidebar's "Play through time" switch and options, seeded from the view (the link, then
     the session); None when off. While on, the sidebar's dates are the period on screen: a pause
     sets them (`hand_back`), and moving them moves playback there (`seek_to`)."""
-    bounds = date_bounds(loaded.events)
+    bounds = data_dates(loaded)
     seed = view.playback or Playback()
     state = st.session_state
     state.setdefault(PLAYBACK, view.playback is not None)

@@ -26,7 +26,8 @@ PACKAGES = {
 LOCAL_BASE = "../../app/static/"
 
 #: Every file the map loads, by name: (package, path in the package); a package of None is ours,
-#: under static/basemap/.
+#: under static/basemap/ (derived data and its drawing script), OURS under static/ (our other scripts).
+OURS = "conflictmap"
 FILES = {
     "leaflet_js": ("leaflet", "dist/leaflet.js"),
     "leaflet_css": ("leaflet", "dist/leaflet.css"),
@@ -45,12 +46,17 @@ FILES = {
     "basemap_world": (None, "lines-world.json"),
     "basemap_places": (None, "places.json"),
     "basemap_villages": (None, "villages.json"),
+    "basemap_units": (None, "units.json"),  # Iraq's governorates and districts as shapes (the choropleth)
+    "choropleth_js": (OURS, "maps/choropleth.js"),
+    "playback_js": (OURS, "maps/playback.js"),
 }
 
 
 def file_path(name: str) -> str:
     """A file's path under static/: "leaflet_js" -> "vendor/leaflet@1.9.3/dist/leaflet.js"."""
     package, path = FILES[name]
+    if package == OURS:
+        return path
     return f"basemap/{path}" if package is None else f"vendor/{package}@{PACKAGES[package]}/{path}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
@@ -34,13 +35,13 @@ def type_colors(event_types: list[str]) -> dict[str, str]:
 
 def bounds_of(events: pd.DataFrame) -> list[list[float]]:
     """[[south, west], [north, east]] of the located events; the Middle East when there are none."""
-    located = events.dropna(subset=["latitude", "longitude"])
-    if located.empty:
+    lat, lon = events["latitude"].to_numpy(dtype=float), events["longitude"].to_numpy(dtype=float)
+    located = ~(np.isnan(lat) | np.isnan(lon))  # (no copy of the frame: this runs on every rerun)
+    if not located.any():
         return [[12.0, 25.0], [42.0, 63.0]]
-    return [
-        [float(located["latitude"].min()), float(located["longitude"].min())],
-        [float(located["latitude"].max()), float(located["longitude"].max())],
-    ]
+    if not located.all():
+        lat, lon = lat[located], lon[located]
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
 
 #: The zoom each band of static/basemap/lines-*.json starts at (scripts/derive_basemap.py; a test checks).
@@ -120,6 +121,20 @@ class MapStyles(MacroElement):
         .cm-legend b { display: block; margin-bottom: 2px; }
         .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                        margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
+        .cm-key { display: none; }
+        .leaflet-container:not([data-events]) .cm-key-clusters,
+        .leaflet-container[data-events=clusters] .cm-key-clusters,
+        .leaflet-container[data-events=dots] .cm-key-dots,
+        .leaflet-container[data-events=cells] .cm-key-cells { display: block; }
+        .leaflet-container[data-events=units] .cm-legend-events { display: none; }
+        .leaflet-container[data-events=units] .cm-legend:not(.cm-units-legend) { display: none; }
+        .cm-units-legend { max-width: 260px; }
+        .cm-units-class { display: flex; align-items: center; gap: 0; }
+        .cm-units-class i { border-radius: 2px !important; width: 16px !important; border: 1px solid rgba(0,0,0,.25); }
+        .cm-units-class i.cm-units-zero { background: #eeeeee; }
+        .cm-units-held { margin-left: auto; padding-left: 10px; color: #555; font-size: 11px; }
+        .cm-units-note { margin-top: 4px; color: #555; font-size: 11px; line-height: 1.3; }
+        .cm-units-hint { color: #666; font-size: 11px; }
         .cm-cluster-count { border-radius: 50%; background: rgba(38, 50, 72, .82); color: #fff;
                             font: 600 12px system-ui, sans-serif; text-align: center;
                             box-shadow: 0 0 0 3px rgba(38, 50, 72, .25); }
@@ -137,8 +152,19 @@ class MapStyles(MacroElement):
         self.water = WATER
 
 
+#: The legend's last line, by what the events layer draws: it says so in `data-events` on the map's
+#: container (`clusters` by default; `dots` while playback plays, `cells`, `units` for the choropleth,
+#: which has its own legend and hides this one). MapStyles shows the matching line.
+KEY_LINES = {
+    "clusters": "numbered circles: clusters of events",
+    "dots": "a number beside a dot: events at that place",
+    "cells": "circles: events counted in cells, by area",
+}
+
+
 class Legend(MacroElement):
-    """Event-type colours and the precision key, in the map's corner."""
+    """Event-type colours and the precision key, in the map's corner; its last line follows what the
+    events layer draws (KEY_LINES)."""
 
     _template = Template(
         """
@@ -168,9 +194,9 @@ class Legend(MacroElement):
         key = (
             '<div style="margin-top:4px"><i style="background:#666"></i>exact or within 25 km</div>'
             '<div><i style="border:2.5px solid #666"></i>district, province, region or country</div>'
-            "<div>numbered circles: clusters of events</div>"
+            + "".join(f'<div class="cm-key cm-key-{name}">{text}</div>' for name, text in KEY_LINES.items())
         )
-        self.markup = f"<b>Event type</b>{rows}{key}"
+        self.markup = f'<div class="cm-legend-events"><b>Event type</b>{rows}{key}</div>'
 
 
 def base_map(

@@ -15,6 +15,7 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.filters import date_bounds
 from conflictmap.maps.assets import MapAssets, missing_files
 from conflictmap.maps.basemap import base_map, type_colors
+from conflictmap.maps.choropleth import units_layer
 from conflictmap.maps.layers import MARKER_LIMIT, POINT_LIMIT, events_layer
 from conflictmap.maps.playback import playback_layer
 from conflictmap.settings import STATIC_DIR
@@ -37,19 +38,23 @@ def standalone_map(
     static_dir: Path = STATIC_DIR,
     playback: Playback | None = PLAYBACK,
     limits: tuple[int, int] = (MARKER_LIMIT, POINT_LIMIT),
+    units: tuple[str, str] | None = None,
 ) -> str:
     """The map of `events` (mode chosen by the same payload budget as the app) as one HTML page,
-    with time playback unless `playback` is None."""
+    with time playback unless `playback` is None; or, with `units` (level, measure: ("district",
+    "fatalities")), the choropleth of `events` per admin unit, whose tooltips give each unit's figures."""
     missing = missing_files(static_dir)
     if missing:
         raise AssetsMissing(f"the map's files are missing from {static_dir}: {', '.join(missing)}")
     assets = MapAssets(base=MARKER)
     colors = type_colors(list(pd.Series(events["event_type"]).astype("string").dropna().value_counts().index))
     fmap = base_map(events, colors, assets, full_detail=False)  # no sub-districts or villages: a lighter file
-    if playback is None:
+    if units is not None:
+        units_layer(events, *units, assets=assets).group.add_to(fmap)
+    elif playback is None:
         events_layer(events, colors, limits=limits).group.add_to(fmap)
     else:
-        playback_layer(events, colors, playback, date_bounds(events), limits=limits).group.add_to(fmap)
+        playback_layer(events, colors, playback, date_bounds(events), limits=limits, assets=assets).group.add_to(fmap)
     page = fmap.get_root().render()
     # The 1:110m outlines (108 KB) rather than the app's 1:50m (756 KB): the file is embedded.
     page = page.replace(assets.url("countries"), assets.url("countries_small"))

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
-from conflictmap.filters import at_point
+from conflictmap.filters import at_point, inside_bounds
+from conflictmap.maps.choropleth import UnitsLayer, unit_at, unit_name
 from conflictmap.maps.layers import Layer, in_cell, nearest_cell
 from conflictmap.schema import LayerMode
 from conflictmap.sharelink import MapView
@@ -26,7 +28,7 @@ def clicked_event(reply: Mapping | None, mode: LayerMode, shown: pd.DataFrame, l
     spot = (reply or {}).get("last_object_clicked")
     if not spot:
         return linked
-    if mode == LayerMode.CELLS:
+    if mode in (LayerMode.CELLS, LayerMode.UNITS):
         return None
     here = at_point(shown, spot["lat"], spot["lng"])
     return str(here["event_id"].iloc[0]) if len(here) else None
@@ -48,12 +50,22 @@ def view_after(view: MapView, reply: Mapping | None, *, tiles: bool, heat: bool,
     )
 
 
+def redraw_needed(events: pd.DataFrame, drawn_for: Mapping | None, reported: Mapping | None) -> bool:
+    """Whether the view the map reported (`reported` bounds) draws other events than the view the
+    layer was drawn for (`drawn_for`, None: every event): `filters.inside_bounds` of both differ.
+    The map's first report of its view, holding every event, then costs no second drawing."""
+    located = events["latitude"].notna().to_numpy() & events["longitude"].notna().to_numpy()
+    return not np.array_equal(inside_bounds(events, drawn_for) & located, inside_bounds(events, reported) & located)
+
+
 @dataclass(frozen=True)
 class Listed:
     """The events listed under the map, and a line that says which they are."""
 
     events: pd.DataFrame
     caption: str
+    unit: str | None = None  # a clicked unit's P-code (the choropleth)
+    timeline: pd.DataFrame | None = None  # then all its events, for its timeline (`events` may be cut short)
 
 
 def listed_events(
@@ -64,6 +76,8 @@ def listed_events(
     the view at the selected event's place; None when nothing is selected (or a link's event is
     no longer in the data)."""
     spot = (reply or {}).get("last_object_clicked")
+    if isinstance(layer, UnitsLayer):
+        return unit_events(spot, layer, drawn)
     if spot and layer.plan.mode == LayerMode.CELLS:
         cell = nearest_cell(layer.cells, spot["lat"], spot["lng"])
         size = layer.cell_size or 0.0
@@ -80,3 +94,23 @@ def listed_events(
     event = chosen.iloc[0]
     here = at_point(shown, event["latitude"], event["longitude"], within=1e-9)
     return Listed(here, f"{len(here)} event(s) in this view at {event['latitude']:.4f}, {event['longitude']:.4f}")
+
+
+def clicked_unit(reply: Mapping | None, level: str) -> str | None:
+    """The P-code of the unit of `level` a click on the choropleth fell in (None: no click, or
+    outside every unit)."""
+    spot = (reply or {}).get("last_object_clicked")
+    return unit_at(spot["lat"], spot["lng"], level) if spot else None
+
+
+def unit_events(spot: Mapping | None, layer: UnitsLayer, drawn: pd.DataFrame) -> Listed | None:
+    """The drawn events counted in the clicked unit (at most LISTED_LIMIT listed), None when no unit
+    was clicked."""
+    pcode = unit_at(spot["lat"], spot["lng"], layer.level) if spot else None
+    if pcode is None or layer.codes is None:
+        return None
+    here = drawn[(layer.codes == pcode).to_numpy(dtype=bool)]
+    killed = int(here["fatalities"].fillna(0).sum())
+    shown = f" (the first {LISTED_LIMIT:,} listed)" if len(here) > LISTED_LIMIT else ""
+    caption = f"{len(here):,} event(s) in {unit_name(pcode, layer.level)}, {killed:,} killed (best estimates){shown}"
+    return Listed(here.head(LISTED_LIMIT), caption, unit=pcode, timeline=here)

@@ -239,7 +239,7 @@ def test_many_events_are_counted_in_cells_and_a_cell_click_lists_them(monkeypatc
     at.run()
     assert not at.exception
     args = map_component(at)
-    assert "EventCells" in args["feature_group"] or "circleMarker" in args["feature_group"]
+    assert "cm-cells" in args["feature_group"]  # the cells layer (layers.EventCells)
     assert any("counted in square cells" in c.value for c in at.caption)
     (component,) = at.get("component_instance")
     key = component.proto.id.rsplit("-", 1)[1]

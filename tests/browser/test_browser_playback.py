@@ -78,6 +78,9 @@ def test_playback_advances_the_period_on_the_map_without_a_rerun(app):
         "() => document.querySelector('.cm-playback').dataset.at >= '2014-06-22'", timeout=20_000
     )
     assert control.locator(".cm-playback-period").inner_text() != shown_before
+    # the legend's last line says what is drawn now: dots with their number, not clusters
+    expect(app.map.locator(".cm-key-dots")).to_be_visible()
+    expect(app.map.locator(".cm-key-clusters")).to_be_hidden()
     sent = app.map_frame().evaluate("() => JSON.stringify(window.__GLOBAL_DATA__.previous_data)")
     assert app.page.evaluate(RUNS_JS) == [], f"the script ran while playback played: {sent_before} -> {sent}"
     expect(app.page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")

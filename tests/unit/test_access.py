@@ -3,6 +3,7 @@ import hashlib
 import pytest
 
 from conflictmap.access import (
+    SERVER_KEY,
     AccessMisconfigured,
     AccessPolicy,
     Throttle,
@@ -99,3 +100,15 @@ def test_access_settings_that_fail_keep_the_app_closed(secrets):
 
 def test_secrets_about_other_things_leave_the_app_open():
     assert policy_from_secrets({"accessibility": {"font": "large"}, "other": {"x": 1}}).mode == "open"
+
+
+def test_the_servers_count_outlives_sessions_and_a_right_password():
+    now = [0.0]
+    throttle = Throttle(clock=lambda: now[0])
+    for session in range(24):  # a new session for every guess, one a second
+        throttle.failed(SERVER_KEY, f"session:{session}")
+        now[0] += 1
+    throttle.succeeded(SERVER_KEY, "session:analyst")  # an analyst's right password elsewhere
+    assert throttle.wait(SERVER_KEY, "session:new") > 0
+    now[0] += 601  # ten quiet minutes
+    assert throttle.wait(SERVER_KEY, "session:new") == 0

@@ -95,7 +95,8 @@ def test_the_refresh_script_checks_sha512_as_npm_writes_it():
 
 
 def test_a_standalone_export_inlines_every_file():
-    page = standalone_map(_events(), "test map")
+    # every file is in one of the two kinds of export: played through time, or a choropleth
+    page = standalone_map(_events(), "test map") + standalone_map(_events(), "test map", units=("district", "events"))
     assert not re.findall(r"<(?:script|link)[^>]+(?:src|href)=", page)  # nothing loaded from elsewhere
     assert "conflictmap-asset:" not in page and LOCAL_BASE not in page
     for name, (_, path) in FILES.items():

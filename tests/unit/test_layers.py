@@ -1,6 +1,7 @@
 """Event layers: the mode follows the payload budget; each mode's data round-trips."""
 
 import base64
+import json
 import re
 
 import numpy as np
@@ -14,10 +15,13 @@ from conflictmap.maps.layers import (
     Plan,
     cell_size_for,
     cells,
+    compact,
+    data_set_arrays,
     events_layer,
     in_cell,
     plan,
     point_arrays,
+    rows_of,
     script_json,
 )
 from conflictmap.synthetic import synthetic_events
@@ -86,7 +90,7 @@ def test_cells_get_coarser_until_few_enough(synthetic):
 
 @pytest.mark.parametrize(
     ("count", "marker", "needle"),
-    [(500, "EventMarkers", "var rows = "), (5_000, "EventMarkers", "decode("), (60_000, "EventCells", "circleMarker")],
+    [(500, "EventMarkers", "var rows = "), (5_000, "EventMarkers", "decode("), (60_000, "EventCells", "cm-cells")],
 )
 def test_each_mode_draws_one_layer_with_local_assets(synthetic, count, marker, needle):
     layer, html = _render(synthetic.head(count))
@@ -111,3 +115,69 @@ def test_payload_stays_within_budget_at_a_million_events():
     layer, html = _render(events)
     assert layer.plan.mode == "cells"
     assert len(html.encode()) < 1_500_000
+
+
+def _options(layer):
+    """The cells layer's options as the page receives them (the JSON after `var o = `)."""
+    fmap = base_map(pd.DataFrame({"latitude": [], "longitude": []}), {}, LOCAL)
+    layer.group.add_to(fmap)
+    text = fmap.get_root().render()
+    return json.loads(re.search(r"var o = (\{.*?\});\n", text).group(1))
+
+
+def test_a_data_sets_arrays_draw_the_same_layer_as_its_frame(synthetic):
+    """The page draws from arrays built once per data set (`data_set_arrays`), sliced by the rows
+    of the window it shows; the layer is the one drawn from the window's own frame."""
+    events = synthetic.sort_values("date_start", kind="stable").reset_index(drop=True)
+    colors = type_colors(list(events["event_type"].cat.categories))
+    arrays = data_set_arrays(events, colors)
+    assert arrays is not None and data_set_arrays(events, colors) is arrays  # built once
+    assert data_set_arrays(events.iloc[10:], colors) is None  # not a data set: rows not numbered from 0
+    window = events.iloc[5_000:70_000]  # as filters.window cuts it
+    assert rows_of(window) == slice(5_000, 70_000)
+    for shown in (window, window[window["event_type"] == "Battles"], window.iloc[:3_000]):
+        ours, theirs = events_layer(shown, colors, data_set=arrays), events_layer(shown, colors)
+        assert ours.plan == theirs.plan
+        if ours.cells is not None:
+            pd.testing.assert_frame_equal(ours.cells, theirs.cells)
+            assert _options(ours) == _options(theirs)
+
+
+def test_cells_say_their_rows_columns_and_counts_compactly(synthetic):
+    layer = events_layer(synthetic.head(60_000), type_colors(list(synthetic["event_type"].cat.categories)))
+    options, table = _options(layer), layer.cells
+    decoded = {
+        name: np.frombuffer(base64.b64decode(options[name]["data"]), dtype=np.dtype(TYPED[options[name]["type"]]))
+        for name in ("rows", "cols", "counts", "deaths", "main")
+    }
+    size, (row0, col0) = options["size"], options["origin"]
+    assert np.allclose((row0 + decoded["rows"]) * size - 90 + size / 2, table["latitude"])
+    assert np.allclose((col0 + decoded["cols"]) * size - 180 + size / 2, table["longitude"])
+    assert (decoded["counts"] == table["events"]).all() and (decoded["deaths"] == table["fatalities"]).all()
+    assert (decoded["main"] == table["main_type"]).all()
+    assert options["rows"]["type"] == "Uint16Array"  # a few hundred rows: two bytes a cell, not four
+
+
+TYPED = {"Uint8Array": "<u1", "Uint16Array": "<u2", "Int32Array": "<i4"}
+
+
+def test_compact_takes_the_smallest_type_that_holds_the_values():
+    assert compact(np.array([0, 255]))["type"] == "Uint8Array"
+    assert compact(np.array([256]))["type"] == "Uint16Array"
+    assert compact(np.array([70_000]))["type"] == "Int32Array"
+    assert np.frombuffer(base64.b64decode(compact(np.array([3, 70_000]))["data"]), "<i4").tolist() == [3, 70_000]
+
+
+def test_a_cells_main_type_is_its_most_frequent_and_ties_go_to_the_first_colour():
+    events = pd.DataFrame(
+        {
+            "latitude": [33.31, 33.32, 33.33, 40.01, 40.02],
+            "longitude": [44.41, 44.42, 44.43, 41.01, 41.02],
+            "event_type": ["B", "A", "B", "B", "A"],
+            "geo_precision": ["exact"] * 5,
+            "fatalities": pd.array([1, None, 2, 0, 5], dtype="Int64"),
+        }
+    )
+    table = cells(events, 0.5, {"A": PALETTE[0], "B": PALETTE[1]})
+    assert table["events"].tolist() == [3, 2] and table["fatalities"].tolist() == [3, 5]  # south first
+    assert table["main_type"].tolist() == [1, 0]  # B twice of three; the tie (A once, B once) to A's colour

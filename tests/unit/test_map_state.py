@@ -10,7 +10,7 @@ import pytest
 
 from conflictmap.maps.basemap import type_colors
 from conflictmap.maps.layers import Layer, Plan, events_layer
-from conflictmap.maps.state import LISTED_LIMIT, clicked_event, listed_events, view_after
+from conflictmap.maps.state import LISTED_LIMIT, clicked_event, listed_events, redraw_needed, view_after
 from conflictmap.schema import LayerMode, conform
 from conflictmap.sharelink import MapView
 
@@ -174,3 +174,24 @@ def test_a_cells_list_is_cut_at_its_limit():
     listed = listed_events(CLICK, layer, many, many, many, selected=None)
     assert listed is not None and len(listed.events) == LISTED_LIMIT
     assert listed.caption.startswith(f"{LISTED_LIMIT + 5:,} event(s) in the")
+
+
+# --- redraw_needed ---------------------------------------------------------------------------------
+
+
+def _bounds(south: float, west: float, north: float, east: float) -> dict:
+    return {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
+
+
+def test_a_view_holding_every_event_needs_no_second_drawing(events):
+    """The map's first report of its view (all of Iraq) draws what the first run drew: no rerun."""
+    assert not redraw_needed(events, None, _bounds(29.0, 38.0, 37.5, 49.0))
+    unknown = {"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}
+    assert not redraw_needed(events, None, unknown)
+
+
+def test_zooming_in_or_out_past_events_needs_a_redraw(events):
+    baghdad = _bounds(33.0, 44.0, 33.6, 44.6)
+    assert redraw_needed(events, None, baghdad)  # Basra leaves the view
+    assert not redraw_needed(events, baghdad, _bounds(33.1, 44.1, 33.5, 44.5))  # same events in view
+    assert redraw_needed(events, baghdad, _bounds(29.0, 38.0, 37.5, 49.0))  # Basra comes back

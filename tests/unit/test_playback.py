@@ -16,6 +16,7 @@ from conflictmap.maps.basemap import type_colors
 from conflictmap.maps.layers import cells
 from conflictmap.maps.playback import (
     HISTOGRAM_BARS,
+    TAG,
     Paused,
     bin_edges,
     cell_series,
@@ -243,6 +244,23 @@ def test_the_layers_script_cannot_be_closed_by_data(synthetic):
     assert "</script" not in script and "onerror=alert(1)" in script
     # Nothing from elsewhere: the only addresses are SVG's namespace and the popup's test for links.
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", script.replace("https?:\\/\\/", ""))
+
+
+def test_the_layers_code_is_a_static_file_the_map_loads_not_part_of_each_rerun(synthetic):
+    from conflictmap.maps.assets import MapAssets
+    from conflictmap.settings import STATIC_DIR
+
+    layer = playback_layer(synthetic.head(10), type_colors(["Battles"]), Playback(), DOMAIN)
+    options, _ = _options_and_data(layer)
+    assert options["script"] == "../../app/static/maps/playback.js" and options["tag"] == TAG
+    (element,) = layer.group._children.values()
+    script = element._template.module.script(element)
+    code = script.replace(element.options, "").replace(element.data, "")
+    assert len(code) < 5_000, "the playback code travels with every rerun"  # was ~30 KB inline
+    played = (STATIC_DIR / "maps" / "playback.js").read_text(encoding="utf-8")
+    assert "window.conflictmapPlaybackLayer = function" in played and "conflictmapPlaybackLayer(group" in code
+    exported = playback_layer(synthetic.head(10), type_colors(["Battles"]), Playback(), DOMAIN, assets=MapAssets("x/"))
+    assert _options_and_data(exported)[0]["script"] == "x/maps/playback.js"
 
 
 # --- share links -------------------------------------------------------------------------------------------
