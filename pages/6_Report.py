@@ -8,7 +8,9 @@ from conflictmap.app import page, report_form, session, widgets
 from conflictmap.report.table import source_of
 
 page.setup("Report")
-widgets.sidebar_filters(session.working_set(), page="report")  # the view shared by all pages
+loaded = session.working_set()
+widgets.show_load_problems(loaded)
+widgets.sidebar_filters(loaded, page="report")  # the view shared by all pages
 st.title("Report")
 st.caption(
     "A news report becomes candidate events: each with the sentence or photo caption it comes from, its date "
