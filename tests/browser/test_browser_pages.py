@@ -17,6 +17,7 @@ SHOWS = {
     "Places": ("Places", '[data-testid="stDataFrame"]'),
     "About": ("About conflictmap", '[data-testid="stAlertContentSuccess"]'),
     "Data": ("Data", '[data-testid="stFileUploader"]'),
+    "Report": ("Report", '[data-testid="stTextArea"] textarea'),
 }
 
 
