@@ -43,6 +43,17 @@ EVENT_COLUMNS: dict[str, ColumnDtype] = {
 }
 
 
+#: ACLED's event types: the vocabulary the curated data, the Report page and the synthetic events use.
+ACLED_EVENT_TYPES = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Protests",
+    "Riots",
+    "Strategic developments",
+)
+
+
 class DatePrecision(StrEnum):
     """How precisely an event's date is known, finest first (UCDP's date_prec 1-5)."""
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from conflictmap.schema import EVENT_COLUMNS
+from conflictmap.schema import ACLED_EVENT_TYPES, EVENT_COLUMNS
 
 DATASET = "SYNTHETIC (benchmark)"
 #: (name, latitude, longitude, weight): cities where synthetic violence clusters.
@@ -42,14 +42,7 @@ CITIES = (
     ("Khartoum", 15.5518, 32.5324, 5),
     ("Mogadishu", 2.0371, 45.3438, 5),
 )
-TYPES = (
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-)
+TYPES = ACLED_EVENT_TYPES
 TYPE_WEIGHTS = (0.3, 0.3, 0.2, 0.1, 0.05, 0.05)
 ACTORS = (*(f"Synthetic armed group {n}" for n in range(1, 41)), "Civilians", "Synthetic government forces")
 

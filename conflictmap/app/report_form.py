@@ -27,21 +27,14 @@ from conflictmap.report.segment import Kind, pieces
 from conflictmap.report.table import DATASET, candidates_frame, confirmed_events, curated_csv, source_of
 from conflictmap.report.text import MAX_CHARACTERS, SUFFIXES, ReportError, check_text, file_text
 from conflictmap.report.vocabulary import COUNTRY_LABELS
-from conflictmap.schema import DatePrecision, conform
+from conflictmap.schema import ACLED_EVENT_TYPES, DatePrecision, conform
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_types import ColumnConfig
 
 #: Characters of the report shown with its highlights (the rest is read, not shown).
 SHOWN = 200_000
-TYPES = [
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-]
+TYPES = list(ACLED_EVENT_TYPES)
 #: The table's columns: the analyst's words, and which the analyst may edit.
 COLUMNS: dict[str, ColumnConfig] = {
     "number": st.column_config.NumberColumn("#", help="The candidate's number, as marked in the text", disabled=True),

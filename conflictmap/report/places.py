@@ -13,7 +13,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol
 
-from conflictmap.report.vocabulary import ACTOR_ALIASES, COUNTRY_ADJECTIVES, COUNTRY_NAMES
+from conflictmap.report.vocabulary import ACTOR_ALIASES, COUNTRY_ADJECTIVES, COUNTRY_NAMES, MONTH_ABBREVIATIONS
 from conflictmap.schema import GeoPrecision
 
 
@@ -173,18 +173,7 @@ NOT_PLACES = frozenset(
         "october",
         "november",
         "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
+        *MONTH_ABBREVIATIONS,
         "monday",
         "tuesday",
         "wednesday",

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conflictmap.report.vocabulary import MONTH_ABBREVIATIONS
+
 
 class Kind(StrEnum):
     SENTENCE = "sentence"
@@ -52,18 +54,7 @@ ABBREVIATIONS = frozenset(
         "st",
         "no",
         "vs",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
+        *MONTH_ABBREVIATIONS,
         "u.s",
         "u.k",
         "u.n",

@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: Months as reports abbreviate them ("Jan. 20"), lower-cased, without the dot.
+MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+
 # event types and sub-types (ACLED's vocabulary, as the curated data uses it)
 BATTLES = "Battles"
 REMOTE = "Explosions/Remote violence"
