@@ -290,12 +290,23 @@ def _stray_quotes(text: str, delimiter: str, width: int, header_lines: int) -> l
         opening = odd[k]
         closing = odd[k + 1] if k + 1 < len(odd) else None
         record = None if closing is None else "\n".join(lines[opening : closing + 1])
-        if record is not None and len(_split_record(record, delimiter, quoting=True)) == width:
+        if record is not None and _one_record_of(record, delimiter, width):
             k += 2
         else:
             strays.append(opening + 1)
             k += 1
     return strays
+
+
+def _one_record_of(text: str, delimiter: str, width: int) -> bool:
+    """Whether `text` is one well-formed record of `width` fields: every closing quote followed
+    by a delimiter or the record's end (csv's strict mode), so a stray quote that happens to pair
+    with a later one across whole rows is not taken for a value with line breaks."""
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == width
 
 
 def _without_lines(
