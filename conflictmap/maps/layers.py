@@ -239,8 +239,18 @@ def point_arrays(
     return {"count": len(located), "coordinates": _b64(coordinates), "styles": _b64(located.style)}
 
 
+#: A cell's key: its row (from 90° S) times this, plus its column (from 180° W); the stores count
+#: cells under the same keys.
+CELL_KEY = 100_000
+
+
 def _cell_keys(lat: np.ndarray, lon: np.ndarray, size: float) -> np.ndarray:
-    return np.floor((lat + 90) / size).astype(np.int64) * 100_000 + np.floor((lon + 180) / size).astype(np.int64)
+    return np.floor((lat + 90) / size).astype(np.int64) * CELL_KEY + np.floor((lon + 180) / size).astype(np.int64)
+
+
+def cell_corners(keys: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """The south-west corner (south, west) of each cell of `size` degrees, from its key."""
+    return (keys // CELL_KEY) * size - 90, (keys % CELL_KEY) * size - 180
 
 
 def _numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -276,8 +286,8 @@ def cell_size_for(events: pd.DataFrame | EventArrays, limit: int = CELL_LIMIT) -
         keys = arrays.fine_keys[present]
     else:
         keys = pd.unique(_cell_keys(lat, lon, finest))
-    south = (keys // 100_000) * finest - 90 + finest / 2
-    west = (keys % 100_000) * finest - 180 + finest / 2
+    south, west = cell_corners(keys, finest)
+    south, west = south + finest / 2, west + finest / 2
     for size in CELL_SIZES:
         if len(pd.unique(_cell_keys(south, west, size))) <= limit:
             return size
@@ -303,7 +313,7 @@ def cells(events: pd.DataFrame | EventArrays, size: float, colors: dict[str, str
     style = located.style.astype(np.int64) % palette
     by_type = np.bincount(number * palette + style, minlength=count * palette).reshape(count, palette)
     fatalities = np.bincount(number, weights=located.fatalities, minlength=count)
-    south, west = (keys // 100_000) * size - 90, (keys % 100_000) * size - 180
+    south, west = cell_corners(keys, size)
     return pd.DataFrame(
         {
             "latitude": south + size / 2,

@@ -30,7 +30,7 @@ def cell_table(counts: pd.DataFrame, size: float, colors: dict[str, str]) -> pd.
     )
     totals = counts.groupby("key", sort=True).agg(events=("events", "sum"), fatalities=("fatalities", "sum"))
     keys = totals.index.to_numpy(dtype=np.int64)
-    south, west = (keys // 100_000) * size - 90, (keys % 100_000) * size - 180
+    south, west = layers.cell_corners(keys, size)
     return pd.DataFrame(
         {
             "latitude": south + size / 2,

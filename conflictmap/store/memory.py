@@ -105,7 +105,7 @@ def cell_counts(located: pd.DataFrame, size: float) -> pd.DataFrame:
     table = (
         pd.DataFrame(
             {
-                "key": row * 100_000 + col,
+                "key": row * layers.CELL_KEY + col,
                 "event_type": located["event_type"].astype("string").fillna(view.UNKNOWN).to_numpy(),
                 "deaths": located["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=np.int64),
             }
@@ -120,5 +120,5 @@ def cell_counts(located: pd.DataFrame, size: float) -> pd.DataFrame:
 def with_centres(table: pd.DataFrame, size: float) -> pd.DataFrame:
     """Add south, west, latitude, longitude of each cell from its key."""
     keys = table["key"].to_numpy(dtype=np.int64)
-    south, west = (keys // 100_000) * size - 90, (keys % 100_000) * size - 180
+    south, west = layers.cell_corners(keys, size)
     return table.assign(south=south, west=west, latitude=south + size / 2, longitude=west + size / 2)

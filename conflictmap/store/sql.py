@@ -293,7 +293,7 @@ def _keys(lat: Any, lon: Any, size: float) -> Any:
     """A cell's key as `maps.layers` computes it: row * 100,000 + column, rows and columns counted
     in cells of `size` degrees from (-90, -180)."""
     cell = _float(size)
-    return ((lat + 90) / cell).floor().cast("int64") * 100_000 + ((lon + 180) / cell).floor().cast("int64")
+    return ((lat + 90) / cell).floor().cast("int64") * layers.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
 
 
 def _cell_size(located: Any) -> float:
