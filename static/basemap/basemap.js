@@ -74,6 +74,9 @@
     ["outlines", "cm-lines", "cm-labels"].forEach(function (name, i) {
       map.createPane(name).style.zIndex = [210, 260, 650][i];
     });
+    // Nothing drawn here is interactive: clicks go through to the events and the choropleth's units
+    // below, whichever of this script and theirs runs first.
+    map.getPane("cm-lines").style.pointerEvents = "none";
     map.getPane("cm-labels").style.pointerEvents = "none";
     var lines = L.canvas({pane: "cm-lines", padding: 0.3});
     var state = {

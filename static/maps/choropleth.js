@@ -78,9 +78,8 @@
     });
     shown();
     // Under the basemap's lines, lakes and labels (cm-lines is 260, see basemap.js), over the land; the
-    // lines' canvas lets clicks through to the units (its lines are not interactive).
+    // lines' pane lets clicks through to the units (basemap.js).
     if (!map.getPane("cm-units")) { map.createPane("cm-units").style.zIndex = 250; }
-    if (map.getPane("cm-lines")) { map.getPane("cm-lines").style.pointerEvents = "none"; }
     var renderer = map.conflictmapUnitsRenderer = map.conflictmapUnitsRenderer || L.svg({pane: "cm-units", padding: 0.5});
     shapes(o.url).then(function (levels) {
       if (gone) { return; }

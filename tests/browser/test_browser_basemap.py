@@ -54,6 +54,11 @@ def test_boundaries_rivers_and_place_names_are_drawn_with_no_request_leaving_the
     assert sum(b > r for r, _, b, alpha in rivers if alpha) >= 3, rivers  # drawn in blue
     expect(app.map.locator(".leaflet-control-attribution")).to_contain_text("COD-AB")
     assert _container(app).get_attribute("data-basemap-failed") is None
+    # Lines and names never take a click from what lies under them (the choropleth's units): the
+    # choropleth's clicks were lost whenever its script ran before this one.
+    takes_clicks = """() => ["cm-lines", "cm-labels"].map(name =>
+        getComputedStyle(window.map.getPane(name).firstElementChild || window.map.getPane(name)).pointerEvents)"""
+    assert app.map_frame().evaluate(takes_clicks) == ["none", "none"]
     fetched = [url.rsplit("/", 1)[-1] for url in app.requests if "/app/static/basemap/" in url]
     assert {"basemap.js", "lines-z0.json", "places.json"} <= set(fetched), fetched
     app.assert_only_local_requests()
