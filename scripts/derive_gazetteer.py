@@ -70,6 +70,8 @@ PLACE_COLUMNS = [
     "admin2",
     "admin3_pcode",
     "admin3",
+    "gn_admin1_pcode",
+    "gn_admin2_pcode",
 ]
 ADMIN_COLUMNS = [
     "pcode",
@@ -211,6 +213,7 @@ class Place:
     lat: float
     lon: float
     region_id: str
+    gn_admin: tuple[str, str] = ("", "")  # GeoNames' admin1 and admin2 codes of the record
     extra_names: list[str] = field(default_factory=list)  # from rows this one supersedes
     admin: dict[str, str] = field(default_factory=dict)
 
@@ -348,6 +351,7 @@ def derive_places(
                 lat=round(point[0], 5),
                 lon=round(point[1], 5),
                 region_id=row.get("region_id", ""),
+                gn_admin=(row.get("gn_admin1_code", ""), row.get("gn_admin2_code", "")),
             )
             if country in CUT_COUNTRIES and not keep_neighbour_row(row, kind, names):
                 pending.append(place)
@@ -702,6 +706,35 @@ def assign_admin(places: list[Place], admin: AdminResult, country: str = "IQ") -
     return stats
 
 
+def assign_geonames_units(places: list[Place], country: str = "IQ") -> Counter:
+    """The COD-AB governorate and district that GeoNames' own admin1 and admin2 (`gn_admin*_code`) stand
+    for, where they differ from the COD-AB polygons' (`gn_admin1_pcode`, `gn_admin2_pcode`).
+
+    GeoNames' units are older and coarser than COD-AB's and their boundaries differ, so a village near a
+    boundary is in one governorate or district by one and in its neighbour by the other; data sets geocoded
+    with GeoNames (UCDP GED's `adm_1`/`adm_2`) name GeoNames' unit. A GeoNames unit stands for the COD-AB
+    unit holding most of its places (a plurality; a tie: none). Returns how many places differ."""
+    stats: Counter = Counter()
+    todo = [p for p in places if p.country == country and p.kind in ("locality", "neighbourhood")]
+    for level, column in ((1, "admin1_pcode"), (2, "admin2_pcode")):
+        votes: dict[str, Counter] = {}
+        for place in todo:
+            unit = place.gn_admin[level - 1]
+            if unit and place.admin.get(column):
+                votes.setdefault(unit, Counter())[place.admin[column]] += 1
+        stands_for = {}
+        for unit, counts in votes.items():
+            top = counts.most_common(2)
+            if len(top) == 1 or top[0][1] > top[1][1]:
+                stands_for[unit] = top[0][0]
+        for place in todo:
+            code = stands_for.get(place.gn_admin[level - 1], "")
+            if code and code != place.admin.get(column):
+                place.admin[f"gn_{column}"] = code
+                stats[f"adm{level} differs"] += 1
+    return stats
+
+
 def assign_neighbour_admin1(places: list[Place], regions: dict[str, str]) -> None:
     for place in places:
         if place.country == "IQ":
@@ -832,6 +865,7 @@ def provenance_md(shared: Path, summary: dict) -> str:
     border_lines = ", ".join(f"{c} {n}" for c, n in sorted(s["border_kept"].items())) or "no"
     status_lines = ", ".join(f"{k} {v}" for k, v in sorted(s["status"].items()))
     assign_lines = ", ".join(f"{k}: {v}" for k, v in sorted(s["assign"].items()))
+    unit_lines = ", ".join(f"{k}: {v}" for k, v in sorted(s["geonames_units"].items())) or "none differ"
     return f"""# data/gazetteer — offline gazetteer for Iraq and its neighbours
 
 Derived, not hand-written: `python scripts/derive_gazetteer.py` (from the repository root; `--shared DIR`
@@ -901,6 +935,11 @@ inputs below (standard library + numpy; `places.tsv.gz` is written like `gzip -9
   District rows carry admin1/admin2 only and governorate rows admin1 only (their point says nothing
   about the units below). WOF's 19th Iraqi governorate is Halabja (split from Sulaymaniyah in 2014, not
   in the 2019 COD-AB), so its admin1 is Al-Sulaymaniyah.
+  `gn_admin1_pcode`/`gn_admin2_pcode` (Iraqi villages and neighbourhoods): the COD-AB governorate and
+  district that GeoNames' own admin1/admin2 codes of the record stand for (each GeoNames unit standing
+  for the COD-AB unit that holds most of its places), only where they differ from the polygons':
+  GeoNames' units are older and coarser, and data sets geocoded with GeoNames (UCDP) name them
+  ({unit_lines}).
   Neighbours: `admin1` is the WOF region's name (no P-code), `admin2`/`admin3` empty.
 - Sorted by country (IQ, SY, IR, TR, JO, SA, KW) and numeric id.
 
@@ -964,6 +1003,7 @@ def run(shared: Path, out_dir: Path, countries: tuple[str, ...], holdout: Path |
     wof = derive_places(rows_by_country, border=load_border(shared / COD_DIR / COD_ADM0))
     admin = derive_admin_areas(shared)
     assign = assign_admin(wof.places, admin)
+    geonames_units = assign_geonames_units(wof.places)
     assign_neighbour_admin1(wof.places, wof.regions)
 
     places_raw = tsv_bytes(PLACE_COLUMNS, place_records(wof.places))
@@ -979,6 +1019,7 @@ def run(shared: Path, out_dir: Path, countries: tuple[str, ...], holdout: Path |
         "followed": wof.followed,
         "border_kept": wof.border_kept,
         "assign": assign,
+        "geonames_units": geonames_units,
         "moved": admin.moved,
         "places_rows": len(wof.places),
         "places_raw": len(places_raw),

@@ -52,7 +52,7 @@ SUPPLEMENT = DATA_DIR / "places_supplement.csv"
 ADMIN1_NAMES = DATA_DIR / "geonames_admin1.csv"
 PLACES = DATA_DIR / "gazetteer" / "places.tsv.gz"
 ADMIN_AREAS = DATA_DIR / "gazetteer" / "admin_areas.tsv"
-INDEX_VERSION = 7  # bump when the index layout or the build changes
+INDEX_VERSION = 8  # bump when the index layout or the build changes
 
 #: What a match on an entry of each kind is worth.
 KIND_PRECISION = {
@@ -91,7 +91,9 @@ class Place:
     "airport", "site", "city" (cities500), "sub-district", "district", "governorate", "learned",
     "override"; `precision` what a match on it is worth; `admin*` names and codes say where it lies
     (`admin1_code` is the P-code in Iraq, "<country>:<region>" elsewhere); `status` "abandoned",
-    "destroyed" or "historical" when GeoNames says so; `number` its row in the gazetteer (-1: none)."""
+    "destroyed" or "historical" when GeoNames says so; `number` its row in the gazetteer (-1: none);
+    `gn_admin1_code`/`gn_admin2_code` the governorate and district P-codes GeoNames' own (older, coarser)
+    units put it in, when they differ from the COD-AB polygons' (data sets geocoded with GeoNames name those)."""
 
     name: str
     latitude: float
@@ -111,6 +113,8 @@ class Place:
     status: str = ""
     feature_code: str = ""
     number: int = -1
+    gn_admin1_code: str = ""
+    gn_admin2_code: str = ""
 
     @property
     def pcode(self) -> str:
@@ -234,6 +238,8 @@ TEXT_COLUMNS = (
     "admin2_code",
     "admin3",
     "admin3_code",
+    "gn_admin1_code",
+    "gn_admin2_code",
     "source",
 )
 
@@ -343,6 +349,8 @@ class Gazetteer:
                 status=text["status"][number],
                 feature_code=text["feature_code"][number],
                 number=number,
+                gn_admin1_code=text["gn_admin1_code"][number],
+                gn_admin2_code=text["gn_admin2_code"][number],
             )
             self._places[number] = found
         return found
@@ -578,7 +586,13 @@ def _read_areas(
     for row in wof:  # WOF's Iraqi governorates and districts: their names join the COD unit they are
         target = same_unit(row["kind"], row["admin1_pcode"], [row["name"], row["name_ar"]])
         if target and (row["kind"] != "governorate" or target == row["admin1_pcode"]):
-            extra[target] += _latin_or_arabic([row["name"], row["name_ar"], *row["alternates"].split("|")])
+            # a WOF alternate that is another unit's own name ("Kirkuk" among Dibis's) is not this unit's
+            own = groups.get(group(row["kind"], target), {})
+            extra[target] += [
+                name
+                for name in _latin_or_arabic([row["name"], row["name_ar"], *row["alternates"].split("|")])
+                if own.get(name_key(name), target) == target
+            ]
     labels: dict[str, str] = {}
     for row in _admin1_table():
         if row["country_code"] != "IQ":
@@ -677,6 +691,8 @@ def _read_sources(
             admin2_code=row["admin2_pcode"],
             admin3=row["admin3"],
             admin3_code=row["admin3_pcode"],
+            gn_admin1_code=row.get("gn_admin1_pcode", ""),
+            gn_admin2_code=row.get("gn_admin2_pcode", ""),
             source=row["id"],
         )
         if kind == "governorate" and country != "IQ":

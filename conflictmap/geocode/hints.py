@@ -30,7 +30,7 @@ class Hints:
     def describe(self) -> str:
         parts = []
         if self.district:
-            parts.append(f"district {self.district.name} ({self.district.code})")
+            parts.append(f"{self.district.level} {self.district.name} ({self.district.code})")
         if self.province:
             code = f" ({self.province.code})" if PCODE.match(self.province.code) else ""
             parts.append(f"province {self.province.name}{code}")
@@ -84,6 +84,12 @@ def read_hints(gazetteer: Gazetteer, country: str | None, admin1: str | None, ad
                         code,
                     )
                 )
+        if hint.area is None and province is not None:
+            # an older district that COD-AB has as a sub-district ("Abū Ghurayb district"): that area
+            smaller = gazetteer.find_area(admin2, "sub-district", code, within=province.code)
+            if smaller.area is not None and smaller.how in ("name", "P-code"):
+                hint = smaller
+                notes.append(f"district '{admin2}' is sub-district {smaller.area.name} ({smaller.area.code}) in COD-AB")
         if hint.area is not None:
             district = hint.area
             if province is None:

@@ -37,7 +37,16 @@ from conflictmap.geocode.answers import (
 )
 from conflictmap.geocode.gazetteer import AREA_LEVELS, PCODE, POPULATED, Area, Gazetteer, Place, distance_km
 from conflictmap.geocode.hints import Hints
-from conflictmap.geocode.normalise import alike, has_arabic, is_generic, kind_words, name_key, skeleton
+from conflictmap.geocode.normalise import (
+    alike,
+    has_arabic,
+    is_generic,
+    kind_words,
+    name_key,
+    skeleton,
+    spelling_key,
+    spelling_of_key,
+)
 from conflictmap.geocode.ranking import SAME_PLACE_KM, cluster_places, representative, representatives
 
 AREA_KINDS = frozenset(AREA_LEVELS)
@@ -136,7 +145,7 @@ class Decision:
         scored: list[tuple[float, Place, bool]] = []
         area = self.hints.area
         for key, place in self.gazetteer.lookup_variants(self.key, self.hints.country or ""):
-            if area is not None and not self._in_hints(place):
+            if area is not None and not self._in_hints(place, geonames=False):
                 continue  # a spelling variant is looked for inside the hints only
             same_script = has_arabic(key) == arabic
             score = alike(self.key, key, VARIANT_SCORE if same_script else CROSS_SCRIPT_SCORE)
@@ -151,22 +160,35 @@ class Decision:
         self._variant_cache = list(best.values())
         return self._variant_cache
 
-    def _in_hints(self, place: Place) -> bool:
+    def _in_hints(self, place: Place, geonames: bool = True) -> bool:
         area = self.hints.area
-        return area is None or self._within(place, area)
+        return area is None or self._within(place, area, geonames)
 
-    def _within(self, place: Place, area: Area) -> bool:
+    def _within(self, place: Place, area: Area, geonames: bool = True) -> bool:
         """Whether a place lies in an area: by its codes (P-codes nest: IQG15Q04N01 is in IQG15Q04,
         in IQG15), else, for a place without codes or coded only to a larger area that holds this one
-        (a curated site known by its province, asked for in a district), by the area's bounding box."""
+        (a curated site known by its province, asked for in a district), by the area's bounding box.
+        `geonames`: GeoNames' own units count too (not for a spelling variant: two weak signs are no
+        strong one)."""
         code = place.admin3_code or place.admin2_code or place.admin1_code
         if not code:
             return area.holds(place.latitude, place.longitude)
         if not PCODE.match(area.code):
             return place.admin1_code == area.code
-        if code.startswith(area.code):
+        if code.startswith(area.code) or (geonames and self._by_geonames(place, area)):
             return True
         return area.code.startswith(code) and area.holds(place.latitude, place.longitude)
+
+    @staticmethod
+    def _by_cod(place: Place, area: Area) -> bool:
+        code = place.admin3_code or place.admin2_code or place.admin1_code
+        return not code or not PCODE.match(area.code) or code.startswith(area.code) or area.code.startswith(code)
+
+    @staticmethod
+    def _by_geonames(place: Place, area: Area) -> bool:
+        """Whether GeoNames' own units put the place in the area (a governorate or district) where the
+        COD-AB polygons do not: their boundaries differ, and data sets geocoded with GeoNames name its units."""
+        return any(code and code.startswith(area.code) for code in (place.gn_admin1_code, place.gn_admin2_code))
 
     def _fits(self, place: Place) -> bool:
         """Whether a place is the kind the name says: a "village" is no city, a "district" a district."""
@@ -200,11 +222,12 @@ class Decision:
                     rank=2,
                 )
             return None
+        inside = [p for p in fitting if self._in_hints(p, geonames=not variant)]
+        outside = [p for p in fitting if not self._in_hints(p, geonames=not variant)]
         if "town" in self.kinds:  # a town is a living place, not one a record calls a village
-            living = [p for p in fitting if not p.status and "village" not in kind_words(p.name)]
-            fitting = living or fitting
-        inside = [p for p in fitting if self._in_hints(p)]
-        outside = [p for p in fitting if not self._in_hints(p)]
+            # (among the places the hints leave: a living namesake elsewhere does not hide the village here)
+            living = [p for p in inside if not p.status and "village" not in kind_words(p.name)]
+            inside = living or inside
         if not inside:
             if outside and self.hints.area:
                 origin = self.hints.area.point
@@ -306,6 +329,10 @@ class Decision:
                 chosen, because = index, f"a town of {top:,}; the other places of that name are far smaller"
             elif others_plain:
                 chosen, because = curated[0], "the project's curated list names it; the others are places of no note"
+            elif self.hints.area is not None:
+                seats = [(i, seat) for i, c in enumerate(every) if (seat := self._seat_in(c))]
+                if len(seats) == 1:
+                    chosen, because = seats[0][0], f"{seats[0][1]}; the other places of that name are not"
             if chosen is not None:
                 best = representative(every[chosen], self.key)
                 rivals = [representative(c, self.key) for i, c in enumerate(every) if i != chosen]
@@ -325,6 +352,29 @@ class Decision:
             rank=4,
         )
         return None
+
+    def _seat_in(self, cluster: list[Place]) -> str:
+        """Why a place of the cluster is the seat of the sub-district or district named after it ("" if
+        none is): a record named as that area ("Nāḩiyat al Karmah"), or a town whose name, in Latin or
+        Arabic script, is the name of the sub-district or district it lies in. A list that names "Al Karmah"
+        in Al-Anbar means the seat of nahiya Al-Garma, not a namesake village elsewhere in the province."""
+        for place in cluster:
+            if place.kind not in POPULATED:
+                continue
+            if _named_as_area(place) and _own_name(place, self.key):
+                return f"{place.name} is the seat of the area of that name"
+            for code in (place.admin3_code, place.admin2_code):
+                area = self.gazetteer.areas.get(code)
+                if area is not None and self._names_area(place, area):
+                    return f"{place.name} is the seat of {area.level} {area.name} ({area.code}), named after it"
+        return ""
+
+    def _names_area(self, place: Place, area: Area) -> bool:
+        """Whether the name asked (or the place's Arabic name) is the area's own name."""
+        if self.key in area.keys or (place.name_ar and name_key(place.name_ar) in area.keys):
+            return True
+        spelled = spelling_of_key(self.key)
+        return any(spelling_key(spelling) == spelled for spelling in area.spellings)
 
     def _namesakes(self) -> tuple[int, int]:
         """How many distinct populated places bear the name: in the hinted country, in the region
@@ -346,6 +396,10 @@ class Decision:
         # an admin area the name names at its own level ("ناحية جرف الصخر", "Markaz Al-Ramadi") is as
         # good as a notable place: there are few of them
         notable = _notable(best) or bool(chosen) or (best.kind in AREA_KINDS and best.kind in self.kinds)
+        # the seat of a sub-district or district named after it, asked for inside its province: few places are
+        seat = bool(level in ("district", "province") and not variant and self._seat_in([best]))
+        notable = notable or seat
+        seat_note = self._seat_in([best]) if seat else ""
         short = len(skeleton(self.part)) < 4
         why_not = None
         if variant:
@@ -357,6 +411,11 @@ class Decision:
                 why_not = "a spelling variant, with no country given"
         elif self.generic and level != "district" and best.kind not in AREA_KINDS:
             why_not = f"'{self.part}' is a generic name: found once, it proves nothing without the district"
+        elif level == "province" and not notable and _tribal(self.key):
+            why_not = (
+                f"'{self.part}' is a tribe's name (Albu …, 'the family of'): its villages lie wherever the tribe "
+                "does, so one found in the province proves little: the district would decide"
+            )
         elif level == "province" and not notable:
             in_country, in_region = self._namesakes()
             if in_country >= COMMON_IN_COUNTRY or in_region >= COMMON_IN_REGION:
@@ -394,7 +453,7 @@ class Decision:
             best,
             precision,
             located_by,
-            self._evidence(best, cluster, rivals, variant, level, chosen, notable),
+            self._evidence(best, cluster, rivals, variant, level, chosen or seat_note, notable),
             rivals,
             "; matched as a spelling variant" if variant else "",
         )
@@ -416,7 +475,10 @@ class Decision:
         how = "spelled like" if variant else "named"
         said = [f"'{self.part}': the {kind}{status}{size} {how} it, {best.name}" + (f" in {where}" if where else "")]
         if level in ("district", "province"):
-            said.append(f"inside the {self.hints.describe()} given")
+            area = self.hints.area
+            assert area is not None
+            by = " (by GeoNames' units; COD-AB's boundaries put it outside)" if not self._by_cod(best, area) else ""
+            said.append(f"inside the {self.hints.describe()} given{by}")
         elif level == "country" and not chosen:
             said.append(f"the only place of that name in {best.country_code}")
         if chosen:
@@ -429,6 +491,15 @@ class Decision:
             nearest = min(distance_km(best.point, r.point) for r in rivals)
             said.append(f"{len(rivals)} other place(s) of that name, nearest {nearest:,.0f} km away")
         return "; ".join(said)
+
+
+def _tribal(key: str) -> bool:
+    """Whether a name key is a tribe's ("Albu Faraj", "Āl Bū Faraj", "البو فراج" all key as "bu …").
+
+    >>> _tribal("bu faraj"), _tribal("بو فراج"), _tribal("buhriz")
+    (True, True, False)
+    """
+    return key.startswith(("bu ", "بو "))
 
 
 def _own_name(place: Place, key: str) -> bool:

@@ -232,6 +232,29 @@ def test_big_neighbours_are_cut_but_keep_border_villages():
     assert result.skipped[("IR", "locality", "cut: not notable, no Arabic name, far from Iraq")] == 1
 
 
+def _village(wof_id: str, gn: tuple[str, str], admin1: str, admin2: str):
+    place = dg.Place(wof_id, "IQ", "locality", wof_id, "", [wof_id], "PPL", None, 33.0, 44.0, "", gn_admin=gn)
+    place.admin.update(admin1_pcode=admin1, admin2_pcode=admin2)
+    return place
+
+
+def test_geonames_units_stand_for_the_cod_unit_holding_most_of_their_places():
+    # GeoNames' district "99" holds three villages in COD-AB's IQG10Q01 and one in IQG16Q04: it stands
+    # for IQG10Q01, so the fourth village gets gn_admin2_pcode IQG10Q01 (and its governorate IQG10)
+    places = [
+        _village("1", ("10.0", "99.0"), "IQG10", "IQG10Q01"),
+        _village("2", ("10.0", "99.0"), "IQG10", "IQG10Q01"),
+        _village("3", ("10.0", "99.0"), "IQG10", "IQG10Q01"),
+        _village("4", ("10.0", "99.0"), "IQG16", "IQG16Q04"),
+        _village("5", ("10.0", "77.0"), "IQG10", "IQG10Q02"),  # a unit split evenly stands for nothing
+        _village("6", ("10.0", "77.0"), "IQG10", "IQG10Q03"),
+    ]
+    stats = dg.assign_geonames_units(places)
+    assert places[3].admin["gn_admin2_pcode"] == "IQG10Q01" and places[3].admin["gn_admin1_pcode"] == "IQG10"
+    assert all("gn_admin2_pcode" not in p.admin for p in places[:3] + places[4:]), "only where they differ"
+    assert stats == {"adm1 differs": 1, "adm2 differs": 1}
+
+
 def test_successor_chain_and_cycle():
     rows = {
         "a": {"wof_superseded_by": "[2]"},

@@ -368,8 +368,18 @@ def test_a_site_known_by_its_province_answers_in_its_district(geocoder):
 
 def test_a_district_hint_still_keeps_the_name_inside_it(geocoder):
     # the district narrows: a village of that name only in another district, by either lines, stays out
-    match = geocoder.resolve("Al Fawwālīyah village", country="IQ", admin1="Diyālá province", admin2="Al-Khalis")
+    match = geocoder.resolve("Al Fawwālīyah village", country="IQ", admin1="Diyālá province", admin2="Baquba")
     assert not match.resolved and match.reason == "only elsewhere"
+
+
+def test_geonames_units_count_where_their_boundaries_differ_from_cod_abs(geocoder):
+    # COD-AB's polygons put Al Fawwālīyah in Balad (Salah al-Din); GeoNames' own units, which UCDP's
+    # adm_1/adm_2 name, in Diyala's Al-Khalis: that hint finds it, and the evidence says by which lines
+    match = geocoder.resolve("Al Fawwālīyah village", country="IQ", admin1="Diyālá province", admin2="Al-Khalis")
+    assert match.resolved and match.admin2_pcode == "IQG16Q04"
+    assert "by GeoNames' units" in match.evidence
+    # a spelling variant is not looked for across those lines (two weak signs are no strong one)
+    assert not geocoder.resolve("Al Fawaliya village", country="IQ", admin1="Diyala", admin2="Al-Khalis").resolved
 
 
 def test_a_noun_before_another_is_spelled_at_or_ah(geocoder):
