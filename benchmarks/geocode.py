@@ -46,8 +46,10 @@ import pandas as pd
 
 from conflictmap.geocode.batch import decided_by_the_list
 from conflictmap.geocode.cache import CachedGeocoder
-from conflictmap.geocode.gazetteer import Gazetteer, distance_km, load_gazetteer
+from conflictmap.geocode.gazetteer import load_gazetteer
 from conflictmap.geocode.geocoder import OfflineGeocoder
+from conflictmap.geocode.lookups import Gazetteer
+from conflictmap.geocode.records import distance_km
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import Format
 from conflictmap.settings import DATA_DIR, cache_dir

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from conflictmap.geocode.gazetteer import PCODE, Place, distance_km
+from conflictmap.geocode.records import PCODE, Place, distance_km
 from conflictmap.schema import GeoPrecision
 
 EXACT, NEAR, ADMIN2, ADMIN3, ADMIN1, REGION, COUNTRY = (

@@ -16,9 +16,10 @@ import pandas as pd
 
 from conflictmap.geocode.answers import PlaceMatch, Resolver
 from conflictmap.geocode.cache import CachedGeocoder
-from conflictmap.geocode.gazetteer import Gazetteer, load_gazetteer
+from conflictmap.geocode.gazetteer import load_gazetteer
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.learned import learn_places
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.nominatim import online_fallback
 from conflictmap.geocode.overrides import override_places, read_overrides
 

@@ -21,12 +21,13 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from conflictmap.geocode.answers import ADMIN1, ADMIN2, PlaceMatch, answer, refusal
-from conflictmap.geocode.gazetteer import PCODE, Area, Gazetteer, Place, distance_km
 from conflictmap.geocode.hints import Hints, Unresolved, hints_in_name, read_hints, with_notes
 from conflictmap.geocode.learned import LearnedPlaces
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.normalise import has_arabic, name_key, scripts
 from conflictmap.geocode.query import check_name, name_parts
 from conflictmap.geocode.ranking import SAME_PLACE_KM
+from conflictmap.geocode.records import PCODE, Area, Place, distance_km
 from conflictmap.geocode.regions import country_answer, region_answer
 from conflictmap.geocode.rules import Decision, Outcome
 

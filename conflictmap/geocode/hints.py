@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, replace
 
 from conflictmap.geocode.answers import PlaceMatch, refusal
-from conflictmap.geocode.gazetteer import PCODE, Area, Gazetteer
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.query import NEAR_WORDS, clean_hint
+from conflictmap.geocode.records import PCODE, Area, AreaHint
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,18 @@ def read_hints(gazetteer: Gazetteer, country: str | None, admin1: str | None, ad
                     )
                 )
         if hint.area is None and province is not None:
-            # an older district that COD-AB has as a sub-district ("Abū Ghurayb district"): that area
-            smaller = gazetteer.find_area(admin2, "sub-district", code, within=province.code)
-            if smaller.area is not None and smaller.how in ("name", "P-code"):
-                hint = smaller
-                notes.append(f"district '{admin2}' is sub-district {smaller.area.name} ({smaller.area.code}) in COD-AB")
+            # an older district that COD-AB has as a sub-district of a larger one ("Abū Ghurayb district"):
+            # the district it is part of now (the sub-district alone is smaller than the old district was)
+            # (its exact name only: a sub-district merely spelled like it says too little)
+            found = gazetteer.find_area(admin2, "sub-district", code, within=province.code)
+            smaller = found.area if found.how in ("name", "P-code") else None
+            larger = gazetteer.areas.get(smaller.parent) if smaller is not None else None
+            if smaller is not None and larger is not None:
+                hint = AreaHint(admin2, (larger,), "older district")
+                notes.append(
+                    f"district '{admin2}' is sub-district {smaller.name} ({smaller.code}) of district {larger.name} "
+                    "in COD-AB: that district used"
+                )
         if hint.area is not None:
             district = hint.area
             if province is None:

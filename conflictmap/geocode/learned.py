@@ -13,9 +13,10 @@ from collections import defaultdict
 import pandas as pd
 
 from conflictmap.geocode.answers import ADMIN1, ADMIN2, EXACT, NEAR, PlaceMatch
-from conflictmap.geocode.gazetteer import PCODE, Gazetteer, Place, distance_km
 from conflictmap.geocode.hints import Hints
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.normalise import kind_words, name_key
+from conflictmap.geocode.records import PCODE, Place, distance_km
 
 FINE = ("exact place", "within 25 km")
 

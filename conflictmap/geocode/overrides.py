@@ -33,8 +33,9 @@ import pandas as pd
 
 from conflictmap.errors import ConflictmapError
 from conflictmap.exporting import neutralise_formulas, table_to_csv
-from conflictmap.geocode.gazetteer import Gazetteer, Place
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.normalise import name_key
+from conflictmap.geocode.records import Place
 from conflictmap.geocode.storage import notice, why, write_atomically
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import DATA_DIR

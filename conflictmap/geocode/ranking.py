@@ -10,8 +10,8 @@ from dataclasses import replace
 import numpy as np
 
 from conflictmap.geocode.answers import EXACT, MAX_CANDIDATES, PlaceMatch
-from conflictmap.geocode.gazetteer import KIND_PRECISION, POPULATED, Place, distance_km
 from conflictmap.geocode.normalise import name_key, skeleton
+from conflictmap.geocode.records import KIND_PRECISION, POPULATED, Place, distance_km
 
 SAME_PLACE_KM = 15.0
 #: A town this big is notable: found once in the country, it is the place meant.

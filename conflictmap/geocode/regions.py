@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from conflictmap.geocode.answers import COUNTRY, REGION, PlaceMatch
-from conflictmap.geocode.gazetteer import Gazetteer
+from conflictmap.geocode.lookups import Gazetteer
 
 DIRECTIONS = {
     "north": (1, 0),

@@ -35,8 +35,8 @@ from conflictmap.geocode.answers import (
     as_candidate,
     refusal,
 )
-from conflictmap.geocode.gazetteer import AREA_LEVELS, PCODE, POPULATED, Area, Gazetteer, Place, distance_km
 from conflictmap.geocode.hints import Hints
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.normalise import (
     alike,
     has_arabic,
@@ -48,6 +48,7 @@ from conflictmap.geocode.normalise import (
     spelling_of_key,
 )
 from conflictmap.geocode.ranking import SAME_PLACE_KM, cluster_places, representative, representatives
+from conflictmap.geocode.records import AREA_LEVELS, PCODE, POPULATED, Area, Place, distance_km
 
 AREA_KINDS = frozenset(AREA_LEVELS)
 SITES = frozenset({"site", "airport"})

@@ -26,7 +26,7 @@ from conflictmap.schema import RejectionKind, conform
 if TYPE_CHECKING:
     from pandas.api.extensions import ExtensionArray
 
-    from conflictmap.geocode.gazetteer import Gazetteer
+    from conflictmap.geocode.lookups import Gazetteer
 
 #: Column added to rejected rows: one line per problem, "column 'x': value 'y': reason".
 REASONS = "rejection_reasons"

@@ -10,7 +10,7 @@ import pytest
 from conflictmap import cli
 from conflictmap.datasets import AddedFile, Shipped, add_file, load_events
 from conflictmap.geocode.compose import base_geocoder, build_geocoder
-from conflictmap.geocode.gazetteer import distance_km
+from conflictmap.geocode.records import distance_km
 from conflictmap.schema import Format, conform
 
 HEADER = "event_id,date_start,event_type,place,country,admin1,admin2,source\n"

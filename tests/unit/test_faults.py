@@ -21,7 +21,8 @@ from conflictmap.geocode import gazetteer as gazetteer_module
 from conflictmap.geocode import storage
 from conflictmap.geocode.cache import CachedGeocoder
 from conflictmap.geocode.compose import base_geocoder
-from conflictmap.geocode.gazetteer import TEXT_COLUMNS, Gazetteer, fingerprint, load_gazetteer
+from conflictmap.geocode.gazetteer import fingerprint, load_gazetteer
+from conflictmap.geocode.lookups import Gazetteer
 from conflictmap.geocode.overrides import (
     OverridesError,
     StaleOverrides,
@@ -29,6 +30,7 @@ from conflictmap.geocode.overrides import (
     read_overrides,
     save_overrides,
 )
+from conflictmap.geocode.records import TEXT_COLUMNS
 from tests.conftest import ROOT
 
 NAMES = ("Ramadi", "Tikrit", "Qqqzzzx")

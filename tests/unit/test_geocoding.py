@@ -8,9 +8,9 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from conflictmap.geocode.gazetteer import distance_km
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.query import name_parts
+from conflictmap.geocode.records import distance_km
 from conflictmap.readers.importing import import_file
 from conflictmap.schema import GeoPrecision
 from tests.conftest import ROOT

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from conflictmap.geocode.gazetteer import distance_km
 from conflictmap.geocode.learned import learn_places
+from conflictmap.geocode.records import distance_km
 from conflictmap.schema import conform
 
 
