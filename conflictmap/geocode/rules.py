@@ -446,8 +446,8 @@ class Decision:
                 precision = ADMIN2
             elif "sub-district" in self.kinds and best.kind in POPULATED and _named_as_area(best):
                 precision = ADMIN3
-            elif self.near or "area" in self.kinds:
-                precision = NEAR
+            elif self.near or "area" in self.kinds or ("site" in self.kinds and best.kind in POPULATED):
+                precision = NEAR  # a site answered by the town it is named after lies near it, not at it
         located_by = "supplement" if best.source.startswith("supplement") else "gazetteer"
         return answer(
             self.query,

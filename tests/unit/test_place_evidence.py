@@ -115,3 +115,9 @@ def test_the_answer_cache_key_lists_every_module_that_decides_an_answer():
 
     names = {path.name for path in RULES}
     assert {"records.py", "sources.py", "name_index.py", "lookups.py", "gazetteer.py", "rules.py"} <= names
+
+
+@pytest.mark.parametrize("name", ["Tall Sīqah railroad station", "Tall Sīqah oil refinery"])
+def test_a_station_or_refinery_named_after_a_village_is_near_it(geocoder, name):
+    match = geocoder.resolve(name, country="IQ", admin1="Alpha")
+    assert _at(match, (34.3, 43.4)) and match.precision == "within 25 km"
