@@ -398,7 +398,8 @@ class Decision:
         # good as a notable place: there are few of them
         notable = _notable(best) or bool(chosen) or (best.kind in AREA_KINDS and best.kind in self.kinds)
         # the seat of a sub-district or district named after it, asked for inside its province: few places are
-        seat = bool(level in ("district", "province") and not variant and self._seat_in([best]))
+        # (only asked where it can decide: found by its name, in a province, not notable already)
+        seat = bool(level == "province" and not variant and not notable and self._seat_in([best]))
         notable = notable or seat
         seat_note = self._seat_in([best]) if seat else ""
         short = len(skeleton(self.part)) < 4
