@@ -130,3 +130,19 @@ def test_hostile_values_in_every_filter_are_data(memory_store: MemoryStore, sql_
     assert sql_store.count(EVERYTHING) == everything
     with pytest.raises(Exception, match="cannot sort"):
         sql_store.table_page(EVERYTHING, sort_by="date_start; DROP TABLE events")
+
+
+@pytest.mark.parametrize("size", [0.1, 0.2, 0.5])
+def test_coarser_cells_from_the_finest_are_those_counted_from_the_events(sql_store: EventStore, size: float) -> None:
+    from conflictmap.maps.layers import CELL_SIZES
+    from conflictmap.store.sql import SqlStore, _cell_counts, _coarser
+
+    assert isinstance(sql_store, SqlStore)
+    located = sql_store._located(EVERYTHING)
+    fine = _cell_counts(located, CELL_SIZES[0], centres=False)
+    summed = _coarser(fine, size)
+    if size == 0.5:
+        assert summed is None  # not a binary multiple of 0.05: counted from the events
+        return
+    assert summed is not None
+    pd.testing.assert_frame_equal(summed, _cell_counts(located, size), check_dtype=False)
