@@ -57,7 +57,7 @@
     return points;
   }
 
-  function load(cache, url) {
+  function load(cache, url) {  // `cache` starts with the files the map script fetched (basemap.py)
     if (!cache[url]) {
       cache[url] = fetch(url).then(function (response) {
         if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
@@ -67,9 +67,9 @@
     return cache[url];
   }
 
-  window.conflictmapBasemap = function (map, options) {
+  window.conflictmapBasemap = function (map, options, prefetched) {
     var container = map.getContainer();
-    var cache = {};
+    var cache = L.extend({}, prefetched || {});
     var canvasFont = document.createElement("canvas").getContext("2d");
     ["outlines", "cm-lines", "cm-labels"].forEach(function (name, i) {
       map.createPane(name).style.zIndex = [210, 260, 650][i];
