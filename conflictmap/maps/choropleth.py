@@ -32,7 +32,8 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from conflictmap.maps.assets import MapAssets
-from conflictmap.maps.layers import Layer, Plan, script_json
+from conflictmap.maps.layers import Layer, Plan
+from conflictmap.maps.payload import script_json
 from conflictmap.schema import GeoPrecision, LayerMode
 from conflictmap.settings import STATIC_DIR
 

@@ -10,7 +10,8 @@ from folium.plugins import MarkerCluster
 
 from conflictmap.maps.assets import LOCAL_BASE, PACKAGES, MapAssets, missing_files
 from conflictmap.maps.basemap import PALETTE, base_map, bounds_of, type_colors
-from conflictmap.maps.layers import events_layer, marker_rows
+from conflictmap.maps.layers import events_layer
+from conflictmap.maps.markers import marker_rows
 from conflictmap.schema import conform
 
 LOCAL = MapAssets()
