@@ -67,7 +67,15 @@
     return cache[url];
   }
 
+  function mark(name) {  // performance marks, read by `python -m conflictmap bench browser`
+    if (window.performance && performance.mark) { performance.mark("cm-" + name); }
+  }
+  function painted(name) {  // marked once the next frame is painted
+    requestAnimationFrame(function () { setTimeout(function () { mark(name); }, 0); });
+  }
+
   window.conflictmapBasemap = function (map, options, prefetched) {
+    mark("basemap-start");
     var container = map.getContainer();
     var cache = L.extend({}, prefetched || {});
     var canvasFont = document.createElement("canvas").getContext("2d");
@@ -91,10 +99,12 @@
     // --- land ---------------------------------------------------------------------------------------
     if (options.countries) {
       load(cache, options.countries).then(function (world) {
+        mark("land-data");
         L.geoJSON(topojson.feature(world, world.objects.countries), {
           pane: "outlines", interactive: false, style: {stroke: false, fillColor: LAND, fillOpacity: 1}
         }).addTo(map);
         container.setAttribute("data-outlines", "drawn");
+        painted("land-drawn");
       }).catch(function (error) { container.setAttribute("data-outlines", "failed: " + error); });
     }
 
@@ -141,11 +151,13 @@
       state.band = band;
       load(cache, band.url).then(function (data) {
         if (state.band !== band) { return; }  // zoomed on to another band meanwhile
+        mark("lines-data");
         if (!band.layers) { band.layers = buildBand(data); }
         Object.keys(state.layers).forEach(function (name) { map.removeLayer(state.layers[name]); });
         state.layers = L.extend({}, band.layers, state.world ? {world: state.world} : {});
         showLines();
         container.setAttribute("data-basemap", band.name);
+        painted("lines-drawn");
         if (!options.countries) { container.setAttribute("data-outlines", "drawn"); }
       }).catch(function (error) { failed(band.name, error); });
     }
@@ -265,6 +277,7 @@
       });
       labelBox.appendChild(fragment);
       container.setAttribute("data-labels", String(drawn));
+      painted("labels-drawn");
     }
 
     var pending = null;
