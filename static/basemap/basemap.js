@@ -89,7 +89,7 @@
     var lines = L.canvas({pane: "cm-lines", padding: 0.3});
     var state = {
       admin: true, water: true, labels: options.labels !== "none", arabic: options.labels === "ar",
-      band: null, drawn: null, layers: {}, places: null, villages: null, world: null
+      band: null, drawn: null, layers: {}, places: null, villages: null, world: null, farLand: null
     };
 
     function failed(what, error) {
@@ -97,14 +97,36 @@
     }
 
     // --- land ---------------------------------------------------------------------------------------
+    // The countries reaching into the region (with a margin) are drawn first; the others only once
+    // the view leaves the region, as the world's borders are (updateWorld): turning all ~240 of the
+    // 1:50m countries into Leaflet layers took most of the land's time, for countries off screen.
+    var landStyle = {pane: "outlines", interactive: false, style: {stroke: false, fillColor: LAND, fillOpacity: 1}};
+
+    function extent(geometry) {  // [[south, west], [north, east]] of a GeoJSON geometry
+      var box = [[90, 180], [-90, -180]];
+      (function walk(c) {
+        if (typeof c[0] === "number") {
+          box[0][0] = Math.min(box[0][0], c[1]); box[0][1] = Math.min(box[0][1], c[0]);
+          box[1][0] = Math.max(box[1][0], c[1]); box[1][1] = Math.max(box[1][1], c[0]);
+          return;
+        }
+        for (var i = 0; i < c.length; i++) { walk(c[i]); }
+      })(geometry.coordinates);
+      return L.latLngBounds(box);
+    }
+
     if (options.countries) {
       load(cache, options.countries).then(function (world) {
         mark("land-data");
-        L.geoJSON(topojson.feature(world, world.objects.countries), {
-          pane: "outlines", interactive: false, style: {stroke: false, fillColor: LAND, fillOpacity: 1}
-        }).addTo(map);
+        var margin = L.latLngBounds(options.region).pad(0.25), near = [], far = [];
+        topojson.feature(world, world.objects.countries).features.forEach(function (country) {
+          if (country.geometry) { (margin.intersects(extent(country.geometry)) ? near : far).push(country); }
+        });
+        L.geoJSON(near, landStyle).addTo(map);
+        state.farLand = far;
         container.setAttribute("data-outlines", "drawn");
         painted("land-drawn");
+        updateWorld();
       }).catch(function (error) { container.setAttribute("data-outlines", "failed: " + error); });
     }
 
@@ -163,9 +185,12 @@
     }
 
     function updateWorld() {
+      if (L.latLngBounds(options.region).contains(map.getBounds())) { return; }
+      if (state.farLand) {
+        L.geoJSON(state.farLand, landStyle).addTo(map);
+        state.farLand = null;
+      }
       if (state.world || !options.world) { return; }
-      var region = L.latLngBounds(options.region);
-      if (region.contains(map.getBounds())) { return; }
       load(cache, options.world).then(function (data) {
         if (state.world) { return; }
         state.world = buildBand(data).world;
