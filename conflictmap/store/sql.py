@@ -21,7 +21,7 @@ import pandas as pd
 
 from conflictmap.figures import PERIODS, Figures
 from conflictmap.filters import UNKNOWN, Filters
-from conflictmap.maps import layers
+from conflictmap.maps import cells, grid, layers
 from conflictmap.schema import EVENT_COLUMNS, LayerMode, conform
 from conflictmap.store.base import POINT_COLUMNS, Bounds, MapInput, StoreError, TablePage, check_sort, padded
 from conflictmap.store.memory import with_centres
@@ -183,7 +183,7 @@ class SqlStore:
             # one aggregation counts the view's events in the finest cells, which also counts them
             # all and chooses the cell size; a view small enough for points or markers is read again
             # row by row, and only a cell size of 0.5 degrees or more is counted again
-            fine = _cell_counts(located, layers.CELL_SIZES[0], centres=False)
+            fine = _cell_counts(located, grid.CELL_SIZES[0], centres=False)
             count = int(fine["events"].sum())
             plan = layers.plan(count, limits)
             if plan.mode == LayerMode.MARKERS:
@@ -192,8 +192,9 @@ class SqlStore:
                 points = located.select(*POINT_COLUMNS).to_pandas()
                 return MapInput(plan, count, events=points.astype({"event_type": "string", "geo_precision": "string"}))
             size = _size_of(fine)
-            cells = _coarser(fine, size)
-            return MapInput(plan, count, cells=_cell_counts(located, size) if cells is None else cells, cell_size=size)
+            summed = _coarser(fine, size)
+            table = _cell_counts(located, size) if summed is None else summed
+            return MapInput(plan, count, cells=table, cell_size=size)
 
         result: MapInput = self._run(ask)
         return result
@@ -298,7 +299,7 @@ def _keys(lat: Any, lon: Any, size: float) -> Any:
     """A cell's key as `maps.layers` computes it: row * 100,000 + column, rows and columns counted
     in cells of `size` degrees from (-90, -180)."""
     cell = _float(size)
-    return ((lat + 90) / cell).floor().cast("int64") * layers.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
+    return ((lat + 90) / cell).floor().cast("int64") * grid.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
 
 
 #: Cell sizes whose cells are exactly unions of the finest cells, keyed from the finest keys:
@@ -309,12 +310,12 @@ _FROM_FINEST = {0.05: 1, 0.1: 2, 0.2: 4}
 
 
 def _size_of(fine: pd.DataFrame) -> float:
-    """The finest cell size with at most CELL_LIMIT cells, chosen as `maps.layers.cell_size_for`
+    """The finest cell size with at most CELL_LIMIT cells, chosen as `maps.cells.cell_size_for`
     chooses it: it counts coarser cells from the distinct fine cells' centres, so given those
     centres it is that very function."""
-    finest = layers.CELL_SIZES[0]
-    south, west = layers.cell_corners(pd.unique(fine["key"].to_numpy()), finest)
-    return layers.cell_size_for(pd.DataFrame({"latitude": south + finest / 2, "longitude": west + finest / 2}))
+    finest = grid.CELL_SIZES[0]
+    south, west = grid.cell_corners(pd.unique(fine["key"].to_numpy()), finest)
+    return cells.cell_size_for(pd.DataFrame({"latitude": south + finest / 2, "longitude": west + finest / 2}))
 
 
 def _coarser(fine: pd.DataFrame, size: float) -> pd.DataFrame | None:
@@ -324,9 +325,9 @@ def _coarser(fine: pd.DataFrame, size: float) -> pd.DataFrame | None:
     if factor is None:
         return None
     keys = fine["key"].to_numpy(dtype=np.int64)
-    rows, columns = keys // layers.CELL_KEY // factor, keys % layers.CELL_KEY // factor
+    rows, columns = keys // grid.CELL_KEY // factor, keys % grid.CELL_KEY // factor
     table = (
-        fine.assign(key=rows * layers.CELL_KEY + columns)
+        fine.assign(key=rows * grid.CELL_KEY + columns)
         .groupby(["key", "event_type"], sort=True)[["events", "fatalities"]]
         .sum()
         .reset_index()

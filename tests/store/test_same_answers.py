@@ -134,7 +134,7 @@ def test_hostile_values_in_every_filter_are_data(memory_store: MemoryStore, sql_
 
 @pytest.mark.parametrize("size", [0.1, 0.2, 0.5])
 def test_coarser_cells_from_the_finest_are_those_counted_from_the_events(sql_store: EventStore, size: float) -> None:
-    from conflictmap.maps.layers import CELL_SIZES
+    from conflictmap.maps.grid import CELL_SIZES
     from conflictmap.store.sql import SqlStore, _cell_counts, _coarser
 
     assert isinstance(sql_store, SqlStore)
