@@ -81,10 +81,10 @@ def test_map_input(memory_store: MemoryStore, sql_store: EventStore, limits: tup
             mine.events[columns].sort_values(key, ignore_index=True),
             check_dtype=False,
         )
-    if mine.plan.mode != LayerMode.MARKERS:  # (markers: maps.layers.marker_rows on a missing located_by, left)
-        # the map layer is drawn from either answer (points need each event's fatalities for their size)
-        colors = type_colors(memory_store.choices()["type"])
-        assert map_layer(theirs, colors).plan == map_layer(mine, colors).plan == mine.plan
+    # the map layer is drawn from either answer (points need each event's fatalities for their size;
+    # markers take rows whose located_by is missing)
+    colors = type_colors(memory_store.choices()["type"])
+    assert map_layer(theirs, colors).plan == map_layer(mine, colors).plan == mine.plan
 
 
 def test_map_input_follows_the_view(memory_store: MemoryStore, sql_store: EventStore) -> None:
