@@ -31,3 +31,20 @@ def test_the_data_page_offers_the_filtered_view_and_says_which_is_which():
     assert "the filtered view (" in expander.label and "the shipped data (7,482)" in expander.label
     view_rows = [m.value for m in at.markdown if "The filtered view:" in m.value]
     assert view_rows and "2014-06-01" in view_rows[0] and "2014-06-30" in view_rows[0]
+
+
+def test_a_link_repeating_a_single_valued_parameter_warns_and_ignores_it():
+    """F12: `?start=…&start=…&zoom=3&zoom=9` names no view: both are ignored with the usual link
+    warning (never the last value silently); the link's other values apply."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["start"] = ["2014-01-01", "2015-01-01"]
+    at.query_params["end"] = "2023-06-30"
+    at.query_params["zoom"] = ["3", "9"]
+    at.run()
+    assert not at.exception
+    shown = [w.value for w in at.warning]
+    assert any("start" in w and "given 2 times" in w for w in shown), shown
+    assert any("zoom" in w and "given 2 times" in w for w in shown), shown
+    start, end = at.slider(key="map.dates").value
+    assert end.isoformat() == "2023-06-30" and start.isoformat() != "2015-01-01"
+    assert at.query_params["start"] != ["2014-01-01", "2015-01-01"]
