@@ -63,7 +63,9 @@ def single(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) 
         return None
     if any(value != values[0] for value in values[1:]):
         shown = ", ".join(f"'{_shown(value)}'" for value in values[:3]) + (", …" if len(values) > 3 else "")
-        warnings.append(f"Link parameter '{name}' is given {len(values):,} times ({shown}); ignored: a link names it once.")
+        warnings.append(
+            f"Link parameter '{name}' is given {len(values):,} times ({shown}); ignored: a link names it once."
+        )
         return None
     return values[0]
 

@@ -6,7 +6,7 @@ import streamlit as st
 from conflictmap.app import page, session, store_view, widgets
 from conflictmap.figures import PERIODS, figures, over_time, suggest_period
 from conflictmap.filters import apply_filters
-from conflictmap.maps.basemap import type_colors
+from conflictmap.maps.basemap import chart_types, type_colors
 
 page.setup("Timeline")
 store = store_view.configured()  # CONFLICTMAP_STORE: the store answers instead of the frame
@@ -28,8 +28,7 @@ if not numbers.events:
     )
 else:
     table = store_view.ask("over_time", filters, period) if store else over_time(shown, period)
-    colors = type_colors(loaded.choices["type"])
-    present = [name for name in colors if name in set(table["event_type"])]
+    table, present, shades = chart_types(table, type_colors(loaded.choices["type"]))
     chart = (
         alt.Chart(table)
         .mark_bar()
@@ -39,7 +38,7 @@ else:
             color=alt.Color(
                 "event_type:N",
                 title="Event type",
-                scale=alt.Scale(domain=present, range=[colors[name] for name in present]),
+                scale=alt.Scale(domain=present, range=shades),
             ),
             tooltip=[
                 alt.Tooltip("period_start:T", title=period.capitalize()),

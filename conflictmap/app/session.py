@@ -12,6 +12,7 @@ import streamlit as st
 
 from conflictmap.app.loading import geocoder, shared_data
 from conflictmap.datasets import AddedFile, Loaded, add_file, replay
+from conflictmap.filters import date_bounds, default_window, kept_after_adding
 from conflictmap.sharelink import (
     FILTER_PARAMETERS,
     MAP_PARAMETERS,
@@ -75,9 +76,18 @@ def add_to_working(
     """Add a file's events to this session's working set (made from the shared data on first use)."""
     added = AddedFile(events, name, instead)
     history = [*st.session_state.get(ADDED, []), added]
-    working = add_file(working_set(), added, geocoder(), progress=progress)
+    before = working_set()
+    working = add_file(before, added, geocoder(), progress=progress)
+    # The window the analyst set stays (issue 14, F20c); only a default window moves to the new default.
+    kept = kept_after_adding(
+        st.session_state.get(VIEW), default_window(before.events), date_bounds(working.events),
+        default_window(working.events),
+    )  # fmt: skip
     set_working(working)
     st.session_state[ADDED] = history
+    if kept is not None:
+        st.session_state[VIEW] = kept
+        st.session_state[LINK_WARNINGS] = (kept, [])  # the view is the analyst's, not a link's
     return working
 
 

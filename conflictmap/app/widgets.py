@@ -17,6 +17,7 @@ from conflictmap.datasets import Loaded, problem_summary
 from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
+from conflictmap.labels import short, visible
 from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
 from conflictmap.sharelink import (
     PLAY_MODES,
@@ -115,12 +116,14 @@ def share_link_button() -> None:
 
 def plain(text: object) -> str:
     """Text from files, links or data, made safe to show in Streamlit's Markdown: every Markdown
-    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing.
+    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing; bidi
+    overrides and invisible characters are taken out (`labels.visible`), so a link value or a file's
+    name cannot reverse the sentence it is quoted in.
 
     >>> print(plain("![x](http://a) **b** $c$ :red[d]"))
     \\!\\[x\\]\\(http\\://a\\) \\*\\*b\\*\\* \\$c\\$ \\:red\\[d\\]
     """
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", visible(str(text)))
 
 
 #: How event tables are shown: the analyst's words for each schema column, in reading order.
@@ -256,9 +259,12 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
                 help="Drag the ends, or focus a handle and use the arrow keys (one day a step).",
             )
         start, end = st.session_state[keys["dates"]] if bounds[0] < bounds[1] else bounds
-        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types")
-        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors")
-        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces")
+        # A name of 5,000 characters from a file is shown cut (labels.short); the filter keeps it whole.
+        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types", format_func=short)
+        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors",
+                       format_func=short)  # fmt: skip
+        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces",
+                       format_func=short)  # fmt: skip
         st.button("Reset filters", on_click=reset, key=f"{page}.reset", icon=":material/restart_alt:")
     filters = Filters(
         start=start,

@@ -16,12 +16,22 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from conflictmap.labels import LABEL_LIMIT, short, visible
 from conflictmap.maps.assets import MapAssets
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import map_labels
 
-#: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
-PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")
+#: Okabe-Ito's colours (distinguishable with colour-blindness) and two of Paul Tol's (wine, indigo): one
+#: per event type for the data's ten most frequent types; the last, grey, draws every other type, and
+#: the legend and charts name those "Other types" (a reused colour would pass one type for another).
+PALETTE = (
+    "#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#882255", "#332288",
+    "#999999",
+)  # fmt: skip
+OTHER = PALETTE[-1]
+#: How many event types get a colour of their own.
+TYPE_COLOURS = len(PALETTE) - 1
+OTHER_TYPES = "Other types"
 #: Place precisions drawn as a filled dot; coarser ones are drawn as a ring.
 FINE_PRECISIONS = frozenset({GeoPrecision.EXACT, GeoPrecision.NEAR})
 WATER = "#d6e6f0"
@@ -29,8 +39,39 @@ LAND = "#f4f1ea"
 
 
 def type_colors(event_types: list[str]) -> dict[str, str]:
-    """A colour per event type, stable for a given list (the whole data set's, most frequent first)."""
-    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(event_types)}
+    """A colour per event type, stable for a given list (the whole data set's, most frequent first):
+    the first TYPE_COLOURS types their own, every later one OTHER."""
+    return {name: PALETTE[number] if number < TYPE_COLOURS else OTHER for number, name in enumerate(event_types)}
+
+
+def chart_types(table: pd.DataFrame, colors: dict[str, str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """A table counted by `event_type` (`figures.over_time`) as a chart's colour legend shows it:
+    each type with a colour of its own under its name cut to LABEL_LIMIT characters (made unique),
+    the others summed as OTHER_TYPES. Returns the table, the legend's names and their colours.
+
+    >>> table = pd.DataFrame({"period_start": [1, 1, 1], "event_type": ["A", "B" * 90, "C"],
+    ...                       "events": [1, 2, 3], "fatalities": [0, 1, 2]})
+    >>> shown, names, colours = chart_types(table, {"A": PALETTE[0], "B" * 90: PALETTE[1], "C": OTHER})
+    >>> names, shown["events"].tolist()
+    (['A', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB…', 'Other types'], [1, 2, 3])
+    """
+    present = set(table["event_type"].astype("string").dropna())
+    names: dict[str, str] = {}
+    for name, colour in colors.items():
+        if name in present:
+            label = short(visible(name)) if colour != OTHER else OTHER_TYPES
+            if colour != OTHER and label in names.values():
+                label = short(visible(name), LABEL_LIMIT - 4) + f" ({len(names) + 1})"
+            names[name] = label
+    counted = [column for column in ("events", "fatalities") if column in table.columns]
+    renamed = table.assign(event_type=table["event_type"].astype("string").map(names).fillna(OTHER_TYPES))
+    shown = renamed.groupby([c for c in renamed.columns if c not in counted], sort=False, dropna=False)[counted]
+    legend = list(dict.fromkeys(names.values()))
+    if OTHER_TYPES in legend:  # last, as in the map's legend
+        legend = [name for name in legend if name != OTHER_TYPES] + [OTHER_TYPES]
+    colour_of = {label: colors[name] for name, label in names.items() if label != OTHER_TYPES}
+    colours = [colour_of.get(name, OTHER) for name in legend]
+    return shown.sum().reset_index(), legend, colours
 
 
 def bounds_of(events: pd.DataFrame) -> list[list[float]]:
@@ -119,6 +160,8 @@ class MapStyles(MacroElement):
         .cm-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
                      font: 12px/1.45 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
         .cm-legend b { display: block; margin-bottom: 2px; }
+        .cm-legend-events { max-width: 240px; }
+        .cm-legend-events div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                        margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
         .cm-key { display: none; }
@@ -138,7 +181,9 @@ class MapStyles(MacroElement):
         .cm-cluster-count { border-radius: 50%; background: rgba(38, 50, 72, .82); color: #fff;
                             font: 600 12px system-ui, sans-serif; text-align: center;
                             box-shadow: 0 0 0 3px rgba(38, 50, 72, .25); }
-        .cm-popup { font: 13px/1.4 system-ui, sans-serif; }
+        .cm-popup { font: 13px/1.4 system-ui, sans-serif; max-height: 320px; overflow-y: auto;
+                    overflow-wrap: anywhere; }
+        .cm-popup > div { unicode-bidi: plaintext; }
         .cm-popup-title { font-weight: 600; margin-bottom: 4px; }
         .cm-popup b { font-weight: 600; color: #444; }
         </style>
@@ -189,8 +234,18 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         rows = "".join(
-            f'<div><i style="background:{color}"></i>{html.escape(name)}</div>' for name, color in colors.items()
+            f'<div title="{html.escape(visible(name))}"><i style="background:{color}"></i>'
+            f"<bdi>{html.escape(short(visible(name)))}</bdi></div>"
+            for name, color in colors.items()
+            if color != OTHER
         )
+        others = [name for name, color in colors.items() if color == OTHER]
+        if others:  # one grey row, its title naming them (the first 20)
+            named = "; ".join(short(visible(name)) for name in others[:20]) + ("; …" if len(others) > 20 else "")
+            rows += (
+                f'<div class="cm-legend-other" title="{html.escape(named)}"><i style="background:{OTHER}"></i>'
+                f"{OTHER_TYPES} ({len(others)})</div>"
+            )
         key = (
             '<div style="margin-top:4px"><i style="background:#666"></i>exact or within 25 km</div>'
             '<div><i style="border:2.5px solid #666"></i>district, province, region or country</div>'

@@ -34,6 +34,7 @@ from folium.template import Template
 
 from conflictmap.figures import over_time, suggest_period
 from conflictmap.maps.assets import MapAssets
+from conflictmap.maps.basemap import chart_types
 from conflictmap.maps.layers import Layer, Plan, script_json
 from conflictmap.schema import GeoPrecision, LayerMode
 from conflictmap.settings import STATIC_DIR
@@ -472,17 +473,14 @@ def unit_timeline(events: pd.DataFrame, colors: dict[str, str], measure: str) ->
     """A unit's own small timeline: `measure` per month (per year beyond ten years), by event type."""
     first, last = events["date_start"].min(), events["date_start"].max()
     period = "year" if len(events) and (last - first).days > 3650 else suggest_period(first, last)
-    table = over_time(events, period)
-    present = [name for name in colors if name in set(table["event_type"])]
+    table, present, shades = chart_types(over_time(events, period), colors)
     return (
         alt.Chart(table)
         .mark_bar()
         .encode(
             x=alt.X("period_start:T", title=f"{period.capitalize()} starting"),
             y=alt.Y(f"{measure}:Q", title=f"{'Events' if measure == 'events' else 'Killed'} per {period}", stack=True),
-            color=alt.Color(
-                "event_type:N", title="Event type", scale=alt.Scale(domain=present, range=[colors[n] for n in present])
-            ),
+            color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=present, range=shades)),
             tooltip=[
                 alt.Tooltip("period_start:T", title=period.capitalize()),
                 alt.Tooltip("event_type:N", title="Type"),

@@ -48,3 +48,34 @@ def test_a_link_repeating_a_single_valued_parameter_warns_and_ignores_it():
     start, end = at.slider(key="map.dates").value
     assert end.isoformat() == "2023-06-30" and start.isoformat() != "2015-01-01"
     assert at.query_params["start"] != ["2014-01-01", "2015-01-01"]
+
+
+def test_adding_a_file_keeps_the_window_the_analyst_set():
+    """F20c: adding events (here the Report page's, from January 2024) keeps the dates the analyst
+    was looking at (June 2014) and their choices; without dates of their own, the pages start from
+    the new data's default window. (The session's view is what every page's sidebar is seeded from;
+    AppTest cannot run the page again after the addition reset the widgets' keys.)"""
+    import datetime as dt
+
+    from tests.app.test_report_page import PAGE, SEED
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["start"] = "2014-06-01"
+    at.query_params["end"] = "2014-06-30"
+    at.query_params["type"] = "One-sided violence"
+    at.run()
+    at.switch_page(PAGE).run()
+    at.text_area(key="report.text").set_value(SEED).run()
+    at.button(key="report.add").click().run()
+    assert not at.exception and "Added 9 event(s)" in at.success[0].value
+    view = at.session_state["conflictmap.view"]
+    assert (view.start, view.end) == (dt.date(2014, 6, 1), dt.date(2014, 6, 30))
+    assert view.event_types == ("One-sided violence",)
+
+    fresh = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    fresh.run()
+    fresh.switch_page(PAGE).run()
+    fresh.text_area(key="report.text").set_value(SEED).run()
+    fresh.button(key="report.add").click().run()
+    assert "Added 9 event(s)" in fresh.success[0].value
+    assert "conflictmap.view" not in fresh.session_state  # the next page takes the new data's default
