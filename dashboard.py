@@ -53,14 +53,12 @@ elif units:  # the clicked unit (the map's last reply) is outlined
     layer = units_layer(drawn, units, units_by, loading.assets(), everything=loaded.events, selected=outlined)
 else:
     layer = events_layer(drawn, colors, heat=heat, data_set=data_set)
-# A link's centre and zoom are applied once, until the map reports its own view: passing them on
-# every run would pull the map back to a stale view while the analyst is moving it.
-from_link = not st.session_state.get("map.reported") and view.latitude is not None
+# The map is built at the link's or the session's view (session.map_start): its first reply then
+# reports that view, not a default that would overwrite it (on a reload, Back, a page link).
+start = session.map_start(view, (id(loaded), online_tiles))
 reply = st_folium(
-    base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
+    base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
     feature_group_to_add=layer.group,
-    center=[view.latitude, view.longitude] if from_link else None,
-    zoom=view.zoom if from_link else None,
     height=560,
     use_container_width=True,
     # "selected_tags" carries a paused playback's period (conflictmap.maps.playback); listed always, as
@@ -69,8 +67,6 @@ reply = st_folium(
     key="map",
     on_change=lambda: widgets.hand_back(loaded, page="map", map_key="map"),
 )
-if reply and reply.get("center"):
-    st.session_state["map.reported"] = True
 selected = clicked_event(reply, layer.plan.mode, mapped, view.event)
 view = replace(view, playback=played.playback if played else None, units=units, units_by=units_by)
 session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=selected))

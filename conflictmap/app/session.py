@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.app.loading import geocoder, shared_data
+from conflictmap.app.page import MAP_ENTERED
 from conflictmap.datasets import AddedFile, Loaded, add_file, replay
 from conflictmap.filters import date_bounds, default_window, kept_after_adding
 from conflictmap.sharelink import (
@@ -106,6 +107,28 @@ def map_view(loaded: Loaded) -> MapView:
         if warnings:  # shown with the filters' warnings, by widgets.sidebar_filters
             st.session_state[MAP_WARNINGS] = warnings
     return st.session_state[MAP_VIEW]
+
+
+MAP_START = "conflictmap.map_start"
+
+
+def map_start(view: MapView, base: object) -> tuple[float, float, int | None] | None:
+    """The centre and zoom the map is built at (None: fitted to the data), fixed from one mount of
+    the map to the next: the session's view (the link's, or the last the map reported) when the
+    Map page is entered (`page.MAP_ENTERED`) or the base map's own inputs (`base`) change.
+
+    streamlit-folium's first reply after a mount reports the map's view as built, before the
+    `center`/`zoom` arguments move it; a map built at a fitted default therefore reported the
+    default and overwrote the link's view (issue 14, F10). Built at the view, it reports the view.
+    Fixed between mounts, the map script (whose hash keys the component) stays the same while the
+    analyst pans, so the map is not mounted again.
+    """
+    kept = st.session_state.get(MAP_START)
+    if st.session_state.pop(MAP_ENTERED, False) or kept is None or kept[0] != base:
+        start = (view.latitude, view.longitude, view.zoom) if view.latitude is not None and view.longitude is not None \
+            else None  # fmt: skip
+        kept = st.session_state[MAP_START] = (base, start)
+    return kept[1]
 
 
 def set_map_view(view: MapView) -> None:

@@ -150,19 +150,15 @@ def map_page() -> None:
     answer: MapInput = ask("map_input", filters, _bounds_key(bounds))
     colors = type_colors(loaded.choices["type"])
     layer = map_layer(answer, colors, heat=heat)
-    from_link = not st.session_state.get("map.reported") and view.latitude is not None
+    start = session.map_start(view, (id(loaded), online_tiles))  # built at the view (issue 14, F10)
     reply = st_folium(
-        base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
+        base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
         feature_group_to_add=layer.group,
-        center=[view.latitude, view.longitude] if from_link else None,
-        zoom=view.zoom if from_link else None,
         height=560,
         use_container_width=True,
         returned_objects=["last_object_clicked", "center", "zoom", *(["bounds"] if follow_view else [])],
         key="map",
     )
-    if reply and reply.get("center"):
-        st.session_state["map.reported"] = True
     spot = (reply or {}).get("last_object_clicked")
     session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=None))
     if follow_view and reply and reply.get("bounds") and reply["bounds"] != bounds:

@@ -261,15 +261,17 @@ def base_map(
     online_tiles: bool = False,
     labels: str | None = None,
     full_detail: bool = True,
+    start: tuple[float, float, int | None] | None = None,
 ) -> folium.Map:
     """The map without events: the offline basemap (with online tiles under its lines, if chosen),
     legend, view of the data. `labels` "en" or "ar" (default: the CONFLICTMAP_LABELS setting);
-    `full_detail` False leaves out the sub-district lines and villages (a lighter standalone file)."""
+    `full_detail` False leaves out the sub-district lines and villages (a lighter standalone file);
+    `start` (latitude, longitude, zoom or None) opens the map there instead of fitted to the data."""
     bounds = bounds_of(events)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(
-        location=center,
-        zoom_start=6,
+        location=[start[0], start[1]] if start else center,
+        zoom_start=(start[2] or 6) if start else 6,
         tiles=None,
         maxZoom=18,
         minZoom=2,
@@ -286,5 +288,6 @@ def base_map(
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
     Basemap(assets, labels or map_labels(), land=not online_tiles, full_detail=full_detail).add_to(fmap)
     Legend(colors).add_to(fmap)
-    fmap.fit_bounds(bounds, padding=(20, 20))
+    if start is None:
+        fmap.fit_bounds(bounds, padding=(20, 20))
     return fmap

@@ -79,3 +79,18 @@ def test_adding_a_file_keeps_the_window_the_analyst_set():
     fresh.button(key="report.add").click().run()
     assert "Added 9 event(s)" in fresh.success[0].value
     assert "conflictmap.view" not in fresh.session_state  # the next page takes the new data's default
+
+
+def test_the_map_is_built_at_the_links_view_not_fitted_to_the_data():
+    """F10: streamlit-folium's first reply after a mount reports the map as built; built fitted to
+    the data, it overwrote the link's view. Built at the view, the reply is the view (the browser
+    test follows a reload and Back)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update({"lat": "35.5", "lon": "43.2", "zoom": "9"})
+    at.run()
+    assert not at.exception
+    script = map_component(at)["script"]
+    assert "fitBounds" not in script and "[35.5, 43.2]" in script and '"zoom": 9' in script
+    plain = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    plain.run()
+    assert "fitBounds" in map_component(plain)["script"]
