@@ -13,12 +13,14 @@ different values (`zoom=3&zoom=9`) is ambiguous and ignored the same way (`singl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from conflictmap.filters import Filters
+from conflictmap.labels import INVISIBLE
 
 MAX_VALUE_LENGTH = 200
 #: Values read per list parameter; a link with more is cut there, with one warning.
@@ -42,7 +44,14 @@ LIST_PARAMETERS = {"type": "event_types", "actor": "actors", "admin1": "admin1"}
 
 
 def _shown(value: str) -> str:
-    return value if len(value) <= 40 else value[:40] + "…"
+    """A link's value as a warning quotes it: cut to 40 characters, its invisible characters and
+    bidi controls written as codes (shown as they are, "district\u202e" would read 'district').
+
+    >>> print(_shown("district\\u202e"))
+    district\\u202e
+    """
+    value = value if len(value) <= 40 else value[:40] + "…"
+    return re.sub(INVISIBLE, lambda found: f"\\u{ord(found.group()):04x}", value)
 
 
 def single(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> str | None:
@@ -335,6 +344,19 @@ def map_view_from_params(
     if event is not None and not known_events(event[:MAX_VALUE_LENGTH]):
         warnings.append(f"Link parameter 'event': '{_shown(event)}' is not in the data; ignored.")
         event = None
+    playback = playback_from_params(params, warnings)
+    units = _choice(params, "units", UNIT_LEVELS, warnings)
+    units_by = _choice(params, "units_by", UNIT_MEASURES, warnings)
+    if units and playback is not None:  # the Map page draws the events while playback is on
+        warnings.append(
+            f"Link parameter 'units': '{units}' is ignored while time playback is on (the link's play_… "
+            "parameters); switch playback off in the sidebar for the choropleth."
+        )
+        units = None
+    elif units_by and not units and playback is None:
+        warnings.append(f"Link parameter 'units_by': '{units_by}' shades the choropleth, which the link does "
+                        "not turn on (units=governorate or units=district); ignored.")  # fmt: skip
+        units_by = None
     view = MapView(
         latitude=latitude,
         longitude=longitude,
@@ -342,9 +364,9 @@ def map_view_from_params(
         tiles=tiles,
         heat=_flag(params, "heat", warnings),
         event=event,
-        playback=playback_from_params(params, warnings),
-        units=_choice(params, "units", UNIT_LEVELS, warnings),
-        units_by=_choice(params, "units_by", UNIT_MEASURES, warnings) or "events",
+        playback=playback,
+        units=units,
+        units_by=units_by or "events",
     )
     return view, warnings
 

@@ -145,3 +145,17 @@ def test_a_single_valued_parameter_given_twice_is_ignored_with_a_warning():
         assert warnings and warnings[0].startswith(f"Link parameter '{name}' is given 2 times"), (name, warnings)
     _, warnings = _map({"zoom": [str(n) for n in range(500)]})
     assert len(warnings) == 1 and "500 times ('0', '1', '2', …)" in warnings[0]
+
+
+def test_choropleth_link_values_that_cannot_apply_say_so():
+    """Second hostile pass: `units=` with playback, `units_by=` without `units=`, were dropped
+    silently; a value with a hidden bidi control was quoted looking valid ('district')."""
+    view, warnings = _map({"units": ["district"], "play_window": ["7"]})
+    assert view.units is None and view.playback is not None
+    assert len(warnings) == 1 and "'units'" in warnings[0] and "playback" in warnings[0]
+    view, warnings = _map({"units_by": ["fatalities"]})
+    assert view.units_by == "events" and len(warnings) == 1 and "'units_by'" in warnings[0]
+    view, warnings = _map({"units": ["district"], "units_by": ["fatalities"]})
+    assert (view.units, view.units_by, warnings) == ("district", "fatalities", [])
+    _, warnings = _map({"units": ["district\u202e"]})
+    assert warnings == ["Link parameter 'units': 'district\\u202e' is not governorate or district; ignored."]
