@@ -184,7 +184,8 @@ class MapStyles(MacroElement):
         .cm-popup { font: 13px/1.4 system-ui, sans-serif; max-height: 320px; overflow-y: auto;
                     overflow-wrap: anywhere; }
         .cm-popup > div { unicode-bidi: plaintext; }
-        .cm-popup-title { font-weight: 600; margin-bottom: 4px; }
+        .cm-popup-title { font-weight: 600; margin-bottom: 4px; display: -webkit-box; -webkit-line-clamp: 3;
+                          -webkit-box-orient: vertical; overflow: hidden; }
         .cm-popup b { font-weight: 600; color: #444; }
         </style>
         {% endmacro %}
