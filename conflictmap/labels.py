@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: The characters taken out of text from data (see the module's docstring).
 INVISIBLE = "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff\u180e\u00ad]"
@@ -41,23 +43,41 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+#: Columns the app fills from its own vocabulary (never from a file's text): not searched.
+VOCABULARY = frozenset({"date_precision", "geo_precision", "located_by"})
+
+
+def _holds_invisible(series: pd.Series) -> bool:
+    """Whether any text of `series` holds an INVISIBLE character (Arrow's regex kernel: about 50 ms
+    a column at a million rows; a categorical's categories only)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = pd.Series(series.cat.categories)
+        if not pd.api.types.is_string_dtype(series.dtype):
+            return False
+    try:
+        text = pa.array(series.array, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column holding other things than text
+        return False
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return False
+    return bool(pc.any(pc.match_substring_regex(text, INVISIBLE)).as_py())
+
+
 def visible_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with `visible` applied to every text column that holds such a character (a
-    vectorised check per column; clean columns are not copied)."""
-    changed = {}
+    """`frame` with `visible` applied to every text column that holds such a character (checked
+    per column in Arrow; clean columns are not copied, a clean frame is returned as it is).
+    0.6–0.7 s for a million synthetic events with none (1.5–2.2 s with pandas' own regex), on a loaded
+    2-core machine."""
+    changed: dict[str, pd.Series] = {}
     for column in frame.columns:
         series = frame[column]
-        if not (pd.api.types.is_string_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype)):
+        is_text = pd.api.types.is_string_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype)
+        if column in VOCABULARY or not is_text or not _holds_invisible(series):
             continue
-        text = series.astype("string") if isinstance(series.dtype, pd.CategoricalDtype) else series
-        try:
-            found = text.str.contains(INVISIBLE, regex=True, na=False)
-        except (AttributeError, TypeError):  # an object column holding other things than text
-            continue
-        if found.any():
-            cleaned = text.str.replace(INVISIBLE, "", regex=True)
-            changed[column] = cleaned.astype(series.dtype) if not isinstance(series.dtype, pd.CategoricalDtype) \
-                else cleaned.astype("category")  # fmt: skip
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            changed[column] = series.astype("string").str.replace(INVISIBLE, "", regex=True).astype("category")
+        else:
+            changed[column] = series.str.replace(INVISIBLE, "", regex=True).astype(series.dtype)
     return frame.assign(**changed) if changed else frame
 
 

@@ -1,7 +1,8 @@
 """Map builders: each returns a folium object.
 
-The base map (offline basemap, legend, initial view) depends only on the whole data set, so it is
-identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
+The base map (offline basemap, legend, initial view) depends only on the whole data set and the view
+it opens at (fixed from one mount to the next: `app.session.map_start`), so it is identical on every
+rerun and streamlit-folium keeps it mounted; the events, which change with
 the filters, are one layer (see `conflictmap.maps.layers`) passed to
 `st_folium(feature_group_to_add=...)`.
 """
