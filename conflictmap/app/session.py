@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.app.loading import geocoder, shared_data
-from conflictmap.app.page import MAP_ENTERED
 from conflictmap.datasets import AddedFile, Loaded, add_file, replay
 from conflictmap.filters import date_bounds, default_window, kept_after_adding
 from conflictmap.sharelink import (
@@ -19,6 +18,7 @@ from conflictmap.sharelink import (
     MAP_PARAMETERS,
     MapView,
     map_view_from_params,
+    params_from_filters,
     params_from_map_view,
 )
 
@@ -28,6 +28,10 @@ ADDED = "conflictmap.added"  # the files added, to place them again when the ove
 LINK_WARNINGS = "conflictmap.link_warnings"
 MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
+EMBED = ("embed", "embed_options")
+#: The page the session ran last; whether the Map page was entered since its map last mounted (a
+#: reload, a link, Back, a page link: `map_start` takes it); this run's sidebar navigation.
+LAST_PAGE, MAP_ENTERED, NAVIGATION = "conflictmap.page", "conflictmap.map_entered", "conflictmap.navigation"
 FILTER_WIDGETS = ("dates", "types", "actors", "admin1")  # page-unique keys: "<page>.<widget>"
 
 
@@ -36,14 +40,34 @@ def link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
+def page_params(path: str) -> dict[str, str | list[str]]:
+    """The parameters a page link carries: the view's filters (the session's, else the address's),
+    and for the Map page (`dashboard.py`) its own view too."""
+    filters = st.session_state.get(VIEW)
+    address = link_params()
+    params: dict[str, str | list[str]] = (
+        dict(params_from_filters(filters)) if filters is not None
+        else {name: values for name, values in address.items() if name in FILTER_PARAMETERS}
+    )  # fmt: skip
+    if path == "dashboard.py":
+        view = st.session_state.get(MAP_VIEW)
+        params.update(params_from_map_view(view) if view is not None else
+                      {name: values for name, values in address.items() if name in MAP_PARAMETERS})  # fmt: skip
+    return params
+
+
 def write_params(params: Mapping[str, str | list[str]], owned: tuple[str, ...]) -> None:
-    """Set the URL's parameters in `owned` to `params`, leaving the others alone."""
-    for name in owned:
-        if name in params:
-            if st.query_params.get_all(name) != (params[name] if isinstance(params[name], list) else [params[name]]):
-                st.query_params[name] = params[name]
-        elif name in st.query_params:
-            del st.query_params[name]
+    """Set the URL's parameters in `owned` to `params`, leaving the others alone, in one message
+    to the browser: Streamlit's page adds a history entry for each message (`pushState`), so a
+    parameter written at a time left Back a trail of half-written addresses to step through."""
+    # (`embed` and `embed_options` are Streamlit's: from_dict keeps them, and they may not be set.)
+    current = {name: st.query_params.get_all(name) for name in st.query_params if name.lower() not in EMBED}
+    wanted = {name: values for name, values in current.items() if name not in owned}
+    for name, value in params.items():
+        if name in owned:
+            wanted[name] = [value] if isinstance(value, str) else list(value)
+    if wanted != current:
+        st.query_params.from_dict(wanted)
 
 
 def working_set() -> Loaded:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.app import loading, session
+from conflictmap.app.page import navigation
 from conflictmap.datasets import Loaded, problem_summary
 from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
@@ -275,6 +276,7 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     )
     st.session_state[session.VIEW] = filters
     session.write_params(params_from_filters(filters), session.FILTER_PARAMETERS)
+    navigation()  # the page links carry these filters
     show_link_warnings(filters)
     return filters
 
