@@ -90,3 +90,21 @@ def short(label: str, limit: int = LABEL_LIMIT) -> str:
     'xxxxxxxxx…'
     """
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def short_labels(names: list[str], limit: int = LABEL_LIMIT) -> dict[str, str]:
+    """Each name's `short` label, made unique: two long names alike in their first `limit`
+    characters are told apart by a number, as an option list or a legend must.
+
+    >>> list(short_labels(["A", "x" * 60 + "1", "x" * 60 + "2"], 10).values())
+    ['A', 'xxxxxxxxx…', 'xxxx… (3)']
+    """
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for number, name in enumerate(names, start=1):
+        label = short(visible(name), limit)
+        if label in taken:
+            label = short(visible(name), limit - 5) + f" ({number})"
+        labels[name] = label
+        taken.add(label)
+    return labels

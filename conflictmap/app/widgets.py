@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -18,7 +19,7 @@ from conflictmap.datasets import Loaded, problem_summary
 from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
-from conflictmap.labels import short, visible
+from conflictmap.labels import short, short_labels, visible
 from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
 from conflictmap.sharelink import (
     PLAY_MODES,
@@ -217,6 +218,16 @@ def show_load_problems(loaded: Loaded) -> None:
             )
 
 
+def _labeller(names: list[str]) -> Callable[[str], str]:
+    """An option list's `format_func`: each name as `labels.short_labels` shows it."""
+    shown = short_labels(names)
+
+    def label(name: str) -> str:
+        return shown.get(name) or short(name)
+
+    return label
+
+
 def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
     (or, on a fresh session, from the link), and written back to the session and the URL."""
@@ -260,12 +271,14 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
                 help="Drag the ends, or focus a handle and use the arrow keys (one day a step).",
             )
         start, end = st.session_state[keys["dates"]] if bounds[0] < bounds[1] else bounds
-        # A name of 5,000 characters from a file is shown cut (labels.short); the filter keeps it whole.
-        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types", format_func=short)
-        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors",
-                       format_func=short)  # fmt: skip
-        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces",
-                       format_func=short)  # fmt: skip
+        # A name of 5,000 characters from a file is shown cut, told apart from another alike in its
+        # first characters (labels.short_labels); the filter keeps it whole.
+        for name, label, key, placeholder in (
+            ("type", "Event types", keys["types"], "All types"),
+            ("actor", "Actors (either side)", keys["actors"], "All actors"),
+            ("admin1", "Province (admin1)", keys["admin1"], "All provinces"),
+        ):
+            st.multiselect(label, known[name], key=key, placeholder=placeholder, format_func=_labeller(known[name]))
         st.button("Reset filters", on_click=reset, key=f"{page}.reset", icon=":material/restart_alt:")
     filters = Filters(
         start=start,

@@ -17,7 +17,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from conflictmap.labels import LABEL_LIMIT, short, visible
+from conflictmap.labels import short, short_labels, visible
 from conflictmap.maps.assets import MapAssets
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import map_labels
@@ -57,13 +57,8 @@ def chart_types(table: pd.DataFrame, colors: dict[str, str]) -> tuple[pd.DataFra
     (['A', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB…', 'Other types'], [1, 2, 3])
     """
     present = set(table["event_type"].astype("string").dropna())
-    names: dict[str, str] = {}
-    for name, colour in colors.items():
-        if name in present:
-            label = short(visible(name)) if colour != OTHER else OTHER_TYPES
-            if colour != OTHER and label in names.values():
-                label = short(visible(name), LABEL_LIMIT - 4) + f" ({len(names) + 1})"
-            names[name] = label
+    own = short_labels([name for name, colour in colors.items() if name in present and colour != OTHER])
+    names = {name: own.get(name, OTHER_TYPES) for name in colors if name in present}
     counted = [column for column in ("events", "fatalities") if column in table.columns]
     renamed = table.assign(event_type=table["event_type"].astype("string").map(names).fillna(OTHER_TYPES))
     shown = renamed.groupby([c for c in renamed.columns if c not in counted], sort=False, dropna=False)[counted]
@@ -235,11 +230,11 @@ class Legend(MacroElement):
     def __init__(self, colors: dict[str, str]) -> None:
         super().__init__()
         self._name = "Legend"
+        own = short_labels([name for name, color in colors.items() if color != OTHER])
         rows = "".join(
-            f'<div title="{html.escape(visible(name))}"><i style="background:{color}"></i>'
-            f"<bdi>{html.escape(short(visible(name)))}</bdi></div>"
-            for name, color in colors.items()
-            if color != OTHER
+            f'<div title="{html.escape(visible(name))}"><i style="background:{colors[name]}"></i>'
+            f"<bdi>{html.escape(label)}</bdi></div>"
+            for name, label in own.items()
         )
         others = [name for name, color in colors.items() if color == OTHER]
         if others:  # one grey row, its title naming them (the first 20)

@@ -97,3 +97,13 @@ def test_short_and_visible():
     assert short("x" * 10) == "x" * 10 and len(short("x" * 5000)) == LABEL_LIMIT
     assert visible(f"a{BIDI}b\u2067c\u2069") == "abc"
     assert json.dumps(visible("\u200d")) == '"\\u200d"'  # ZWJ kept (emoji, Indic and Arabic shaping)
+
+
+def test_two_long_names_alike_in_their_first_characters_stay_apart():
+    from conflictmap.labels import short_labels
+
+    twins = [LONG + " one", LONG + " two"]
+    labels = short_labels(["Battles", *twins])
+    assert len(set(labels.values())) == 3 and all(len(label) <= LABEL_LIMIT for label in labels.values())
+    markup = _legend(type_colors(twins))
+    assert len(set(re.findall(r"<bdi>(.*?)</bdi>", markup))) == 2
