@@ -6,11 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap.app import loading, page, session, store_view, widgets
+from conflictmap.charts import unit_timeline
 from conflictmap.figures import figures
 from conflictmap.filters import apply_filters, in_bounds
+from conflictmap.maps.arrays import data_set_arrays, rows_of
 from conflictmap.maps.basemap import base_map, type_colors
-from conflictmap.maps.choropleth import unit_timeline, units_layer
-from conflictmap.maps.layers import POINT_LIMIT, data_set_arrays, events_layer, rows_of
+from conflictmap.maps.choropleth import units_layer
+from conflictmap.maps.layers import POINT_LIMIT, events_layer
 from conflictmap.maps.playback import playback_layer
 from conflictmap.maps.state import clicked_event, clicked_unit, listed_events, redraw_needed, view_after
 

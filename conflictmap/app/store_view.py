@@ -22,7 +22,8 @@ from conflictmap.datasets import Loaded
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters
 from conflictmap.maps.basemap import base_map, type_colors
-from conflictmap.maps.layers import POINT_LIMIT, nearest_cell
+from conflictmap.maps.cells import nearest_cell
+from conflictmap.maps.layers import POINT_LIMIT
 from conflictmap.maps.state import view_after
 from conflictmap.schema import LayerMode
 from conflictmap.settings import store_url

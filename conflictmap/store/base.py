@@ -119,7 +119,7 @@ class EventStore(Protocol):
         ...
 
     def in_cell(self, filters: Filters, latitude: float, longitude: float, size: float) -> pd.DataFrame:
-        """The events of the cell centred at (latitude, longitude) (as `maps.layers.in_cell`)."""
+        """The events of the cell centred at (latitude, longitude) (as `maps.cells.in_cell`)."""
         ...
 
     def export(self, filters: Filters, batch_rows: int = 100_000) -> Iterator[pd.DataFrame]:

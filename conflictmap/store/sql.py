@@ -21,7 +21,7 @@ import pandas as pd
 
 from conflictmap.figures import PERIODS, Figures
 from conflictmap.filters import UNKNOWN, Filters
-from conflictmap.maps import layers
+from conflictmap.maps import cells, grid, layers
 from conflictmap.schema import EVENT_COLUMNS, LayerMode, conform
 from conflictmap.store.base import POINT_COLUMNS, Bounds, MapInput, StoreError, TablePage, check_sort, padded
 from conflictmap.store.memory import with_centres
@@ -293,13 +293,13 @@ def _keys(lat: Any, lon: Any, size: float) -> Any:
     """A cell's key as `maps.layers` computes it: row * 100,000 + column, rows and columns counted
     in cells of `size` degrees from (-90, -180)."""
     cell = _float(size)
-    return ((lat + 90) / cell).floor().cast("int64") * layers.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
+    return ((lat + 90) / cell).floor().cast("int64") * grid.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
 
 
 def _cell_size(located: Any) -> float:
     """The finest cell size with at most CELL_LIMIT cells, counted in the engine as
-    `maps.layers.cell_size_for` counts them (coarser sizes from the distinct fine cells' centres)."""
-    finest = layers.CELL_SIZES[0]
+    `maps.cells.cell_size_for` counts them (coarser sizes from the distinct fine cells' centres)."""
+    finest = grid.CELL_SIZES[0]
     step = _float(finest)
     fine = located.select(
         row=((located.latitude + 90) / step).floor().cast("int64"),
@@ -308,14 +308,14 @@ def _cell_size(located: Any) -> float:
     south = fine.row * step - 90 + _float(finest / 2)
     west = fine.col * step - 180 + _float(finest / 2)
     counts = (
-        fine.aggregate(**{f"size_{i}": _keys(south, west, size).nunique() for i, size in enumerate(layers.CELL_SIZES)})
+        fine.aggregate(**{f"size_{i}": _keys(south, west, size).nunique() for i, size in enumerate(grid.CELL_SIZES)})
         .to_pandas()
         .iloc[0]
     )
-    for i, size in enumerate(layers.CELL_SIZES):
-        if int(counts[f"size_{i}"]) <= layers.CELL_LIMIT:
+    for i, size in enumerate(grid.CELL_SIZES):
+        if int(counts[f"size_{i}"]) <= cells.CELL_LIMIT:
             return size
-    return layers.CELL_SIZES[-1]
+    return grid.CELL_SIZES[-1]
 
 
 def _cell_counts(located: Any, size: float) -> pd.DataFrame:

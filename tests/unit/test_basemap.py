@@ -10,7 +10,8 @@ from folium.plugins import MarkerCluster
 
 from conflictmap.maps.assets import LOCAL_BASE, PACKAGES, MapAssets, missing_files
 from conflictmap.maps.basemap import PALETTE, base_map, bounds_of, type_colors
-from conflictmap.maps.layers import events_layer, marker_rows
+from conflictmap.maps.layers import events_layer
+from conflictmap.maps.markers import marker_rows
 from conflictmap.schema import conform
 
 LOCAL = MapAssets()
@@ -129,3 +130,15 @@ def test_every_map_file_is_in_the_repository():
 def test_bounds(lats, expected):
     events = conform(pd.DataFrame({"latitude": lats, "longitude": [44.0] * len(lats)}))
     assert bounds_of(events) == expected
+
+
+def test_the_first_view_is_fitted_at_once_and_its_report_held_before_the_basemap_fetches():
+    # streamlit-folium reports a mounting map's view, and an animated fit reports again when its pan
+    # ends: two reruns for a view the server chose. The fit is immediate, the mount's report held,
+    # and the basemap's script (which fetches the first view's files) runs after the fit.
+    script = base_map(_events(), type_colors(["Air strike"]), LOCAL).get_root().render()
+    fit, basemap = script.index(".fitBounds("), script.index("conflictmapBasemap(")
+    assert fit < basemap
+    assert "animate: false" in script[fit : fit + 200]
+    assert "window.__cmHeldReport" in script
+    assert script.count(".fitBounds(") == 1
