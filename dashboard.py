@@ -3,9 +3,8 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from conflictmap.app import loading, page, session, store_view, widgets
+from conflictmap.app import loading, mapframe, page, session, store_view, widgets
 from conflictmap.charts import unit_timeline
 from conflictmap.figures import figures
 from conflictmap.filters import apply_filters, in_bounds
@@ -58,16 +57,15 @@ else:
 # The map is built at the link's or the session's view (session.map_start): its first reply then
 # reports that view, not a default that would overwrite it (on a reload, Back, a page link).
 start = session.map_start(view, (id(loaded), online_tiles))
-reply = st_folium(
+reply = mapframe.map_frame(
     base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
-    feature_group_to_add=layer.group,
-    height=560,
-    use_container_width=True,
+    layer.group,
+    view,
+    follow_view=follow_view,
     # "selected_tags" carries a paused playback's period (conflictmap.maps.playback); listed always, as
     # the map reads this list once, when it mounts.
-    returned_objects=["last_object_clicked", "center", "zoom", "selected_tags", *(["bounds"] if follow_view else [])],
-    key="map",
-    on_change=lambda: widgets.hand_back(loaded, page="map", map_key="map"),
+    returned=["selected_tags"],
+    on_change=lambda: widgets.hand_back(loaded, page="map", map_key=mapframe.MAP_KEY),
 )
 selected = clicked_event(reply, layer.plan.mode, mapped, view.event)
 view = replace(view, playback=played.playback if played else None, units=units, units_by=units_by)

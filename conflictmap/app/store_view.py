@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from conflictmap.app import loading, session, widgets
+from conflictmap.app import loading, mapframe, session, widgets
 from conflictmap.datasets import Loaded
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters
@@ -152,13 +151,11 @@ def map_page() -> None:
     colors = type_colors(loaded.choices["type"])
     layer = map_layer(answer, colors, heat=heat)
     start = session.map_start(view, (id(loaded), online_tiles))  # built at the view (issue 14, F10)
-    reply = st_folium(
+    reply = mapframe.map_frame(
         base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
-        feature_group_to_add=layer.group,
-        height=560,
-        use_container_width=True,
-        returned_objects=["last_object_clicked", "center", "zoom", *(["bounds"] if follow_view else [])],
-        key="map",
+        layer.group,
+        view,
+        follow_view=follow_view,
     )
     spot = (reply or {}).get("last_object_clicked")
     session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=None))

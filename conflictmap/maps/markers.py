@@ -45,8 +45,9 @@ def marker_rows(events: pd.DataFrame, colors: dict[str, str]) -> list[list]:
             named = f"{named} (identified as {event.place_identified_as})"
         place = ", ".join(p for p in (named, _text(event.admin1), _text(event.country)) if p)
         placed = _text(event.geo_precision) or "unknown precision"
-        if event.located_by != LocatedBy.SOURCE:
-            placed += f", geocoded ({event.located_by}) as {_text(event.matched_name)}"
+        located_by = _text(event.located_by)  # missing in a store's rows written by another tool
+        if located_by is not None and located_by != LocatedBy.SOURCE:
+            placed += f", geocoded ({located_by}) as {_text(event.matched_name)}"
         kind = _text(event.sub_event_type) or _text(event.event_type) or "Event"
         title = f"{start} · {kind} · {_text(event.place) or _text(event.country) or ''}"
         rows.append(

@@ -61,6 +61,11 @@ def test_one_row_per_located_event_with_its_details():
     assert placed == "exact place, geocoded (gazetteer) as Baghdad"
 
 
+def test_an_event_with_no_located_by_is_drawn_without_a_geocoding_note():
+    row = marker_rows(_events(located_by=pd.NA), type_colors(["Air strike"]))[0]  # a store's row
+    assert row[9] == "exact place"
+
+
 def test_coarse_places_are_drawn_as_rings_and_identifications_shown():
     event = _events(geo_precision="region of a country", place="a base in western Iraq", place_identified_as="Al Asad")
     row = marker_rows(event, type_colors(["Air strike"]))[0]
