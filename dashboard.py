@@ -54,8 +54,11 @@ elif units:  # the clicked unit (the map's last reply) is outlined
     layer = units_layer(drawn, units, units_by, loading.assets(), everything=loaded.events, selected=outlined)
 else:
     layer = events_layer(drawn, colors, heat=heat, data_set=data_set)
+# The map is built at the link's or the session's view (session.map_start): its first reply then
+# reports that view, not a default that would overwrite it (on a reload, Back, a page link).
+start = session.map_start(view, (id(loaded), online_tiles))
 reply = mapframe.map_frame(
-    base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
+    base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
     layer.group,
     view,
     follow_view=follow_view,

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from conflictmap.figures import over_time, suggest_period
+from conflictmap.maps.basemap import chart_types
 
 #: The two measures a timeline shows, with their name on the axis.
 MEASURES = {"events": "Events", "fatalities": "Fatalities"}
@@ -14,8 +15,9 @@ MEASURES = {"events": "Events", "fatalities": "Fatalities"}
 
 def timeline_chart(table: pd.DataFrame, colors: dict[str, str], measure: str, period: str, height: int) -> alt.Chart:
     """`measure` ("events" or "fatalities") per `period` from a `figures.over_time` table, stacked by
-    event type in `colors` (the types present, in the legend's order)."""
-    present = [name for name in colors if name in set(table["event_type"])]
+    event type in `colors` (the types present, in the legend's order; beyond the palette's ten, one
+    "Other types"; long names cut: `maps.basemap.chart_types`)."""
+    table, present, shades = chart_types(table, colors)
     return (
         alt.Chart(table)
         .mark_bar()
@@ -23,7 +25,7 @@ def timeline_chart(table: pd.DataFrame, colors: dict[str, str], measure: str, pe
             x=alt.X("period_start:T", title=f"{period.capitalize()} starting"),
             y=alt.Y(f"{measure}:Q", title=f"{MEASURES[measure]} per {period}", stack=True),
             color=alt.Color(
-                "event_type:N", title="Event type", scale=alt.Scale(domain=present, range=[colors[n] for n in present])
+                "event_type:N", title="Event type", scale=alt.Scale(domain=present, range=shades)
             ),
             tooltip=[
                 alt.Tooltip("period_start:T", title=period.capitalize()),

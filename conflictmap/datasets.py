@@ -15,6 +15,7 @@ from conflictmap.filters import filter_choices
 from conflictmap.geocode.compose import build_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.placing import needs_geocoding, place_events
+from conflictmap.labels import visible_columns
 from conflictmap.readers.importing import import_file
 from conflictmap.readers.table import ReadError, ReadResult
 from conflictmap.schema import Format, conform
@@ -99,7 +100,7 @@ def read_events(
     for problem in problems:  # the server's log too: whoever runs it may never open the page
         log.warning("conflictmap: could not load %s", problem)
     events = conform(pd.concat(frames, ignore_index=True)) if frames else conform(pd.DataFrame())
-    return events, problems, rejected, read
+    return visible_columns(events), problems, rejected, read  # no bidi override or invisible character (labels)
 
 
 def problem_table(loaded: Loaded) -> pd.DataFrame:
@@ -186,7 +187,9 @@ def add_file(
 ) -> Loaded:
     """`added` placed and combined with `base`. The working set and the file itself first teach
     the geocoder the spellings they place precisely (a file's own "Hay al-Nasr" with coordinates
-    places its rows without them)."""
+    places its rows without them). Its text loses bidi overrides and invisible characters first
+    (`labels.visible`): "I\u200bS" is the actor "IS", and a place name is geocoded as it reads."""
+    added = replace(added, events=visible_columns(added.events))
     if not needs_geocoding(added.events).any():  # every row has coordinates: nothing to learn or resolve
         placed = place_events(added.events, geocoder, progress=progress)
         return combine(base, placed.events, placed.places, added.name, instead=added.instead)

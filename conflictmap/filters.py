@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,39 @@ def default_window(events: pd.DataFrame, min_days: int = 365, min_events: int = 
     by_count = starts.iloc[max(len(starts) - min_events, 0)]
     start = max(min(by_days, by_count), pd.Timestamp(first))
     return start.date(), last
+
+
+def kept_after_adding(
+    view: Filters | None,
+    old_default: tuple[dt.date, dt.date],
+    bounds: tuple[dt.date, dt.date],
+    default: tuple[dt.date, dt.date],
+) -> Filters | None:
+    """The filters to keep when a file joins the data (`bounds`, `default`: the new data's dates and
+    `default_window`): a window the analyst set (not `old_default`) stays, cut to the new data's
+    dates; the old default becomes the new one. None: start afresh (nothing set, or the set window
+    holds none of the new data's dates, as when a file replaces the data). Choices are kept (the
+    sidebar drops those the new data lacks).
+
+    >>> d = dt.date
+    >>> kept_after_adding(Filters(d(2014, 6, 1), d(2014, 6, 30)), (d(2017, 1, 1), d(2018, 12, 31)),
+    ...                   (d(1989, 1, 1), d(2024, 1, 23)), (d(2023, 1, 24), d(2024, 1, 23))).start
+    datetime.date(2014, 6, 1)
+    >>> kept_after_adding(Filters(d(2017, 1, 1), d(2018, 12, 31), ("IS",)), (d(2017, 1, 1), d(2018, 12, 31)),
+    ...                   (d(1989, 1, 1), d(2024, 1, 23)), (d(2023, 1, 24), d(2024, 1, 23)))
+    Filters(start=datetime.date(2023, 1, 24), end=datetime.date(2024, 1, 23), event_types=('IS',), actors=(), admin1=())
+    """
+    if view is None:
+        return None
+    if (view.start, view.end) == old_default:
+        start, end = default
+    else:
+        start, end = max(view.start, bounds[0]), min(view.end, bounds[1])
+        if start > end:
+            return None
+    if (start, end) == default and not (view.event_types or view.actors or view.admin1):
+        return None
+    return replace(view, start=start, end=end)
 
 
 def window(events: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -6,18 +6,21 @@ The Map page adds `lat`, `lon`, `zoom`, `tiles=osm`, `heat=true` and `event=<id>
 (`governorate` or `district`) and `units_by` (`events` or `fatalities`); Streamlit's own `embed=true` shows
 the map alone.
 A link is input like any other: a bad value is dropped with a warning naming the parameter and
-the value, and the rest of the link still applies.
+the value, and the rest of the link still applies. A single-valued parameter given twice with
+different values (`zoom=3&zoom=9`) is ambiguous and ignored the same way (`single`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from conflictmap.filters import Filters
+from conflictmap.labels import INVISIBLE
 
 MAX_VALUE_LENGTH = 200
 #: Values read per list parameter; a link with more is cut there, with one warning.
@@ -41,7 +44,39 @@ LIST_PARAMETERS = {"type": "event_types", "actor": "actors", "admin1": "admin1"}
 
 
 def _shown(value: str) -> str:
-    return value if len(value) <= 40 else value[:40] + "…"
+    """A link's value as a warning quotes it: cut to 40 characters, its invisible characters and
+    bidi controls written as codes (shown as they are, "district\u202e" would read 'district').
+
+    >>> print(_shown("district\\u202e"))
+    district\\u202e
+    """
+    value = value if len(value) <= 40 else value[:40] + "…"
+    return re.sub(INVISIBLE, lambda found: f"\\u{ord(found.group()):04x}", value)
+
+
+def single(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> str | None:
+    """The one value of a single-valued parameter, None when the link has none.
+
+    A link that names it more than once with different values is ambiguous (which did the sender
+    mean?): the parameter is ignored with a warning, and the default applies. The same value
+    repeated is no doubt and is taken.
+
+    >>> notes = []
+    >>> single({"zoom": ["3", "9"]}, "zoom", notes), notes
+    (None, ["Link parameter 'zoom' is given 2 times ('3', '9'); ignored: a link names it once."])
+    >>> single({"zoom": ["9", "9"]}, "zoom", notes)
+    '9'
+    """
+    values = list(params.get(name) or [])
+    if not values:
+        return None
+    if any(value != values[0] for value in values[1:]):
+        shown = ", ".join(f"'{_shown(value)}'" for value in values[:3]) + (", …" if len(values) > 3 else "")
+        warnings.append(
+            f"Link parameter '{name}' is given {len(values):,} times ({shown}); ignored: a link names it once."
+        )
+        return None
+    return values[0]
 
 
 def filters_from_params(
@@ -59,10 +94,9 @@ def filters_from_params(
     filters = default
     dates = {}
     for name in ("start", "end"):
-        values = params.get(name) or []
-        if not values:
+        value = single(params, name, warnings)
+        if value is None:
             continue
-        value = values[-1]
         try:
             day = dt.date.fromisoformat(value[:MAX_VALUE_LENGTH])
         except ValueError:
@@ -177,10 +211,9 @@ TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 def _number(
     params: Mapping[str, Sequence[str]], name: str, low: float, high: float, warnings: list[str]
 ) -> float | None:
-    values = params.get(name) or []
-    if not values:
+    value = single(params, name, warnings)
+    if value is None:
         return None
-    value = values[-1]
     try:
         number = float(value[:MAX_VALUE_LENGTH])
     except ValueError:
@@ -194,25 +227,25 @@ def _number(
 
 
 def _flag(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> bool:
-    values = params.get(name) or []
-    if not values:
+    given = single(params, name, warnings)
+    if given is None:
         return False
-    value = values[-1].strip().lower()
+    value = given.strip().lower()
     if value in TRUE:
         return True
     if value not in FALSE:
-        warnings.append(f"Link parameter '{name}': '{_shown(values[-1])}' is not true or false; ignored.")
+        warnings.append(f"Link parameter '{name}': '{_shown(given)}' is not true or false; ignored.")
     return False
 
 
 def _choice(params: Mapping[str, Sequence[str]], name: str, allowed: Sequence[str], warnings: list[str]) -> str | None:
-    values = params.get(name) or []
-    if not values:
+    value = single(params, name, warnings)
+    if value is None:
         return None
-    if values[-1] not in allowed:
-        warnings.append(f"Link parameter '{name}': '{_shown(values[-1])}' is not {' or '.join(allowed)}; ignored.")
+    if value not in allowed:
+        warnings.append(f"Link parameter '{name}': '{_shown(value)}' is not {' or '.join(allowed)}; ignored.")
         return None
-    return values[-1]
+    return value
 
 
 def playback_from_params(params: Mapping[str, Sequence[str]], warnings: list[str]) -> Playback | None:
@@ -225,16 +258,16 @@ def playback_from_params(params: Mapping[str, Sequence[str]], warnings: list[str
     if not any(params.get(name) for name in PLAYBACK_PARAMETERS):
         return None
     playback = Playback()
-    at_values = params.get("play_at") or []
-    if at_values:
+    at_value = single(params, "play_at", warnings)
+    if at_value is not None:
         try:
-            playback = replace(playback, at=dt.date.fromisoformat(at_values[-1][:MAX_VALUE_LENGTH]))
+            playback = replace(playback, at=dt.date.fromisoformat(at_value[:MAX_VALUE_LENGTH]))
         except ValueError:
-            warnings.append(f"Link parameter 'play_at': '{_shown(at_values[-1])}' is not a date (YYYY-MM-DD); ignored.")
+            warnings.append(f"Link parameter 'play_at': '{_shown(at_value)}' is not a date (YYYY-MM-DD); ignored.")
     window = _number(params, "play_window", *PLAY_WINDOW_RANGE, warnings)
     if window is not None and window != int(window):
         warnings.append(
-            f"Link parameter 'play_window': '{_shown(params['play_window'][-1])}' is not a whole number of days; "
+            f"Link parameter 'play_window': '{_shown(params['play_window'][0])}' is not a whole number of days; "
             "ignored."
         )
         window = None
@@ -301,17 +334,29 @@ def map_view_from_params(
         latitude = longitude = None
     zoom = _number(params, "zoom", *ZOOM_RANGE, warnings)
     if zoom is not None and zoom != int(zoom):
-        warnings.append(f"Link parameter 'zoom': '{_shown(params['zoom'][-1])}' is not a whole number; ignored.")
+        warnings.append(f"Link parameter 'zoom': '{_shown(params['zoom'][0])}' is not a whole number; ignored.")
         zoom = None
-    tiles_values = params.get("tiles") or []
-    tiles = bool(tiles_values) and tiles_values[-1] == "osm"
-    if tiles_values and not tiles:
-        warnings.append(f"Link parameter 'tiles': '{_shown(tiles_values[-1])}' is not 'osm'; ignored.")
-    events = params.get("event") or ()
-    event = events[-1] if events else None
+    tiles_value = single(params, "tiles", warnings)
+    tiles = tiles_value == "osm"
+    if tiles_value is not None and not tiles:
+        warnings.append(f"Link parameter 'tiles': '{_shown(tiles_value)}' is not 'osm'; ignored.")
+    event = single(params, "event", warnings)
     if event is not None and not known_events(event[:MAX_VALUE_LENGTH]):
         warnings.append(f"Link parameter 'event': '{_shown(event)}' is not in the data; ignored.")
         event = None
+    playback = playback_from_params(params, warnings)
+    units = _choice(params, "units", UNIT_LEVELS, warnings)
+    units_by = _choice(params, "units_by", UNIT_MEASURES, warnings)
+    if units and playback is not None:  # the Map page draws the events while playback is on
+        warnings.append(
+            f"Link parameter 'units': '{units}' is ignored while time playback is on (the link's play_… "
+            "parameters); switch playback off in the sidebar for the choropleth."
+        )
+        units = None
+    elif units_by and not units and playback is None:
+        warnings.append(f"Link parameter 'units_by': '{units_by}' shades the choropleth, which the link does "
+                        "not turn on (units=governorate or units=district); ignored.")  # fmt: skip
+        units_by = None
     view = MapView(
         latitude=latitude,
         longitude=longitude,
@@ -319,9 +364,9 @@ def map_view_from_params(
         tiles=tiles,
         heat=_flag(params, "heat", warnings),
         event=event,
-        playback=playback_from_params(params, warnings),
-        units=_choice(params, "units", UNIT_LEVELS, warnings),
-        units_by=_choice(params, "units_by", UNIT_MEASURES, warnings) or "events",
+        playback=playback,
+        units=units,
+        units_by=units_by or "events",
     )
     return view, warnings
 

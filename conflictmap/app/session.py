@@ -12,11 +12,13 @@ import streamlit as st
 
 from conflictmap.app.loading import geocoder, shared_data
 from conflictmap.datasets import AddedFile, Loaded, add_file, replay
+from conflictmap.filters import date_bounds, default_window, kept_after_adding
 from conflictmap.sharelink import (
     FILTER_PARAMETERS,
     MAP_PARAMETERS,
     MapView,
     map_view_from_params,
+    params_from_filters,
     params_from_map_view,
 )
 
@@ -26,6 +28,10 @@ ADDED = "conflictmap.added"  # the files added, to place them again when the ove
 LINK_WARNINGS = "conflictmap.link_warnings"
 MAP_VIEW = "conflictmap.map_view"
 MAP_WARNINGS = "conflictmap.map_link_warnings"
+EMBED = ("embed", "embed_options")
+#: The page the session ran last; whether the Map page was entered since its map last mounted (a
+#: reload, a link, Back, a page link: `map_start` takes it); this run's sidebar navigation.
+LAST_PAGE, MAP_ENTERED, NAVIGATION = "conflictmap.page", "conflictmap.map_entered", "conflictmap.navigation"
 FILTER_WIDGETS = ("dates", "types", "actors", "admin1")  # page-unique keys: "<page>.<widget>"
 
 
@@ -34,14 +40,34 @@ def link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
+def page_params(path: str) -> dict[str, str | list[str]]:
+    """The parameters a page link carries: the view's filters (the session's, else the address's),
+    and for the Map page (`dashboard.py`) its own view too."""
+    filters = st.session_state.get(VIEW)
+    address = link_params()
+    params: dict[str, str | list[str]] = (
+        dict(params_from_filters(filters)) if filters is not None
+        else {name: values for name, values in address.items() if name in FILTER_PARAMETERS}
+    )  # fmt: skip
+    if path == "dashboard.py":
+        view = st.session_state.get(MAP_VIEW)
+        params.update(params_from_map_view(view) if view is not None else
+                      {name: values for name, values in address.items() if name in MAP_PARAMETERS})  # fmt: skip
+    return params
+
+
 def write_params(params: Mapping[str, str | list[str]], owned: tuple[str, ...]) -> None:
-    """Set the URL's parameters in `owned` to `params`, leaving the others alone."""
-    for name in owned:
-        if name in params:
-            if st.query_params.get_all(name) != (params[name] if isinstance(params[name], list) else [params[name]]):
-                st.query_params[name] = params[name]
-        elif name in st.query_params:
-            del st.query_params[name]
+    """Set the URL's parameters in `owned` to `params`, leaving the others alone, in one message
+    to the browser: Streamlit's page adds a history entry for each message (`pushState`), so a
+    parameter written at a time left Back a trail of half-written addresses to step through."""
+    # (`embed` and `embed_options` are Streamlit's: from_dict keeps them, and they may not be set.)
+    current = {name: st.query_params.get_all(name) for name in st.query_params if name.lower() not in EMBED}
+    wanted = {name: values for name, values in current.items() if name not in owned}
+    for name, value in params.items():
+        if name in owned:
+            wanted[name] = [value] if isinstance(value, str) else list(value)
+    if wanted != current:
+        st.query_params.from_dict(wanted)
 
 
 def working_set() -> Loaded:
@@ -75,9 +101,18 @@ def add_to_working(
     """Add a file's events to this session's working set (made from the shared data on first use)."""
     added = AddedFile(events, name, instead)
     history = [*st.session_state.get(ADDED, []), added]
-    working = add_file(working_set(), added, geocoder(), progress=progress)
+    before = working_set()
+    working = add_file(before, added, geocoder(), progress=progress)
+    # The window the analyst set stays (issue 14, F20c); only a default window moves to the new default.
+    kept = kept_after_adding(
+        st.session_state.get(VIEW), default_window(before.events), date_bounds(working.events),
+        default_window(working.events),
+    )  # fmt: skip
     set_working(working)
     st.session_state[ADDED] = history
+    if kept is not None:
+        st.session_state[VIEW] = kept
+        st.session_state[LINK_WARNINGS] = (kept, [])  # the view is the analyst's, not a link's
     return working
 
 
@@ -96,6 +131,28 @@ def map_view(loaded: Loaded) -> MapView:
         if warnings:  # shown with the filters' warnings, by widgets.sidebar_filters
             st.session_state[MAP_WARNINGS] = warnings
     return st.session_state[MAP_VIEW]
+
+
+MAP_START = "conflictmap.map_start"
+
+
+def map_start(view: MapView, base: object) -> tuple[float, float, int | None] | None:
+    """The centre and zoom the map is built at (None: fitted to the data), fixed from one mount of
+    the map to the next: the session's view (the link's, or the last the map reported) when the
+    Map page is entered (`page.MAP_ENTERED`) or the base map's own inputs (`base`) change.
+
+    streamlit-folium's first reply after a mount reports the map's view as built, before the
+    `center`/`zoom` arguments move it; a map built at a fitted default therefore reported the
+    default and overwrote the link's view (issue 14, F10). Built at the view, it reports the view.
+    Fixed between mounts, the map script (whose hash keys the component) stays the same while the
+    analyst pans, so the map is not mounted again.
+    """
+    kept = st.session_state.get(MAP_START)
+    if st.session_state.pop(MAP_ENTERED, False) or kept is None or kept[0] != base:
+        start = (view.latitude, view.longitude, view.zoom) if view.latitude is not None and view.longitude is not None \
+            else None  # fmt: skip
+        kept = st.session_state[MAP_START] = (base, start)
+    return kept[1]
 
 
 def set_map_view(view: MapView) -> None:

@@ -150,8 +150,9 @@ def map_page() -> None:
     answer: MapInput = ask("map_input", filters, _bounds_key(bounds))
     colors = type_colors(loaded.choices["type"])
     layer = map_layer(answer, colors, heat=heat)
+    start = session.map_start(view, (id(loaded), online_tiles))  # built at the view (issue 14, F10)
     reply = mapframe.map_frame(
-        base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
+        base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles, start=start),
         layer.group,
         view,
         follow_view=follow_view,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -13,10 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.app import loading, session
+from conflictmap.app.page import navigation
 from conflictmap.datasets import Loaded, problem_summary
 from conflictmap.exporting import table_to_csv
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters, date_bounds, default_window
+from conflictmap.labels import short, short_labels, visible
 from conflictmap.maps.playback import SPEEDS, WINDOWS, paused, period, seek_to
 from conflictmap.sharelink import (
     PLAY_MODES,
@@ -115,12 +118,14 @@ def share_link_button() -> None:
 
 def plain(text: object) -> str:
     """Text from files, links or data, made safe to show in Streamlit's Markdown: every Markdown
-    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing.
+    character is escaped, so `![x](https://…)` shows as those characters and fetches nothing; bidi
+    overrides and invisible characters are taken out (`labels.visible`), so a link value or a file's
+    name cannot reverse the sentence it is quoted in.
 
     >>> print(plain("![x](http://a) **b** $c$ :red[d]"))
     \\!\\[x\\]\\(http\\://a\\) \\*\\*b\\*\\* \\$c\\$ \\:red\\[d\\]
     """
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", visible(str(text)))
 
 
 #: How event tables are shown: the analyst's words for each schema column, in reading order.
@@ -213,6 +218,16 @@ def show_load_problems(loaded: Loaded) -> None:
             )
 
 
+def _labeller(names: list[str]) -> Callable[[str], str]:
+    """An option list's `format_func`: each name as `labels.short_labels` shows it."""
+    shown = short_labels(names)
+
+    def label(name: str) -> str:
+        return shown.get(name) or short(name)
+
+    return label
+
+
 def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     """The shared filters, as sidebar widgets keyed per page, seeded from the session's view
     (or, on a fresh session, from the link), and written back to the session and the URL."""
@@ -256,9 +271,14 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
                 help="Drag the ends, or focus a handle and use the arrow keys (one day a step).",
             )
         start, end = st.session_state[keys["dates"]] if bounds[0] < bounds[1] else bounds
-        st.multiselect("Event types", known["type"], key=keys["types"], placeholder="All types")
-        st.multiselect("Actors (either side)", known["actor"], key=keys["actors"], placeholder="All actors")
-        st.multiselect("Province (admin1)", known["admin1"], key=keys["admin1"], placeholder="All provinces")
+        # A name of 5,000 characters from a file is shown cut, told apart from another alike in its
+        # first characters (labels.short_labels); the filter keeps it whole.
+        for name, label, key, placeholder in (
+            ("type", "Event types", keys["types"], "All types"),
+            ("actor", "Actors (either side)", keys["actors"], "All actors"),
+            ("admin1", "Province (admin1)", keys["admin1"], "All provinces"),
+        ):
+            st.multiselect(label, known[name], key=key, placeholder=placeholder, format_func=_labeller(known[name]))
         st.button("Reset filters", on_click=reset, key=f"{page}.reset", icon=":material/restart_alt:")
     filters = Filters(
         start=start,
@@ -269,6 +289,7 @@ def sidebar_filters(loaded: Loaded, page: str) -> Filters:
     )
     st.session_state[session.VIEW] = filters
     session.write_params(params_from_filters(filters), session.FILTER_PARAMETERS)
+    navigation()  # the page links carry these filters
     show_link_warnings(filters)
     return filters
 

@@ -1,7 +1,8 @@
 """Map builders: each returns a folium object.
 
-The base map (offline basemap, legend, initial view) depends only on the whole data set, so it is
-identical on every rerun and streamlit-folium keeps it mounted; the events, which change with
+The base map (offline basemap, legend, initial view) depends only on the whole data set and the view
+it opens at (fixed from one mount to the next: `app.session.map_start`), so it is identical on every
+rerun and streamlit-folium keeps it mounted; the events, which change with
 the filters, are one layer (see `conflictmap.maps.layers`) passed to
 `st_folium(feature_group_to_add=...)`.
 """
@@ -16,12 +17,22 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from conflictmap.labels import short, short_labels, visible
 from conflictmap.maps.assets import MapAssets
 from conflictmap.schema import GeoPrecision
 from conflictmap.settings import map_labels
 
-#: Okabe-Ito colours (distinguishable with colour-blindness), then a few more.
-PALETTE = ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#999999", "#882255")
+#: Okabe-Ito's colours (distinguishable with colour-blindness) and two of Paul Tol's (wine, indigo): one
+#: per event type for the data's ten most frequent types; the last, grey, draws every other type, and
+#: the legend and charts name those "Other types" (a reused colour would pass one type for another).
+PALETTE = (
+    "#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#7F6A00", "#000000", "#882255", "#332288",
+    "#999999",
+)  # fmt: skip
+OTHER = PALETTE[-1]
+#: How many event types get a colour of their own.
+TYPE_COLOURS = len(PALETTE) - 1
+OTHER_TYPES = "Other types"
 #: Place precisions drawn as a filled dot; coarser ones are drawn as a ring.
 FINE_PRECISIONS = frozenset({GeoPrecision.EXACT, GeoPrecision.NEAR})
 WATER = "#d6e6f0"
@@ -29,8 +40,34 @@ LAND = "#f4f1ea"
 
 
 def type_colors(event_types: list[str]) -> dict[str, str]:
-    """A colour per event type, stable for a given list (the whole data set's, most frequent first)."""
-    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(event_types)}
+    """A colour per event type, stable for a given list (the whole data set's, most frequent first):
+    the first TYPE_COLOURS types their own, every later one OTHER."""
+    return {name: PALETTE[number] if number < TYPE_COLOURS else OTHER for number, name in enumerate(event_types)}
+
+
+def chart_types(table: pd.DataFrame, colors: dict[str, str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """A table counted by `event_type` (`figures.over_time`) as a chart's colour legend shows it:
+    each type with a colour of its own under its name cut to LABEL_LIMIT characters (made unique),
+    the others summed as OTHER_TYPES. Returns the table, the legend's names and their colours.
+
+    >>> table = pd.DataFrame({"period_start": [1, 1, 1], "event_type": ["A", "B" * 90, "C"],
+    ...                       "events": [1, 2, 3], "fatalities": [0, 1, 2]})
+    >>> shown, names, colours = chart_types(table, {"A": PALETTE[0], "B" * 90: PALETTE[1], "C": OTHER})
+    >>> names, shown["events"].tolist()
+    (['A', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB…', 'Other types'], [1, 2, 3])
+    """
+    present = set(table["event_type"].astype("string").dropna())
+    own = short_labels([name for name, colour in colors.items() if name in present and colour != OTHER])
+    names = {name: own.get(name, OTHER_TYPES) for name in colors if name in present}
+    counted = [column for column in ("events", "fatalities") if column in table.columns]
+    renamed = table.assign(event_type=table["event_type"].astype("string").map(names).fillna(OTHER_TYPES))
+    shown = renamed.groupby([c for c in renamed.columns if c not in counted], sort=False, dropna=False)[counted]
+    legend = list(dict.fromkeys(names.values()))
+    if OTHER_TYPES in legend:  # last, as in the map's legend
+        legend = [name for name in legend if name != OTHER_TYPES] + [OTHER_TYPES]
+    colour_of = {label: colors[name] for name, label in names.items() if label != OTHER_TYPES}
+    colours = [colour_of.get(name, OTHER) for name in legend]
+    return shown.sum().reset_index(), legend, colours
 
 
 def bounds_of(events: pd.DataFrame) -> list[list[float]]:
@@ -119,7 +156,8 @@ class Basemap(MacroElement):
 
 
 class InitialView(MacroElement):
-    """The map's first view, fitted to the data without animation, and not reported to the server.
+    """The map's first view, fitted to the data without animation (`bounds` None: the view the map
+    was built at, `base_map(start=…)`), and not reported to the server.
 
     streamlit-folium reports the map's view once as it mounts (right after the map script), and
     that report always differs from `st_folium`'s default (which has no centre): the page would
@@ -135,7 +173,9 @@ class InitialView(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+            {% if this.bounds %}
             map.fitBounds({{ this.bounds|tojson }}, {padding: {{ this.padding|tojson }}, animate: false});
+            {% endif %}
             var lib = window.Streamlit;
             if (!lib || typeof lib.setComponentValue !== "function") { return; }
             var send = lib.__cmSend || lib.setComponentValue, mounting = true;
@@ -152,7 +192,7 @@ class InitialView(MacroElement):
         """
     )
 
-    def __init__(self, bounds: list[list[float]], padding: tuple[int, int] = (20, 20)) -> None:
+    def __init__(self, bounds: list[list[float]] | None, padding: tuple[int, int] = (20, 20)) -> None:
         super().__init__()
         self._name = "InitialView"
         self.bounds = bounds
@@ -173,6 +213,8 @@ class MapStyles(MacroElement):
         .cm-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
                      font: 12px/1.45 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
         .cm-legend b { display: block; margin-bottom: 2px; }
+        .cm-legend-events { max-width: 240px; }
+        .cm-legend-events div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .cm-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                        margin-right: 6px; vertical-align: -1px; box-sizing: border-box; }
         .cm-key { display: none; }
@@ -192,8 +234,11 @@ class MapStyles(MacroElement):
         .cm-cluster-count { border-radius: 50%; background: rgba(38, 50, 72, .82); color: #fff;
                             font: 600 12px system-ui, sans-serif; text-align: center;
                             box-shadow: 0 0 0 3px rgba(38, 50, 72, .25); }
-        .cm-popup { font: 13px/1.4 system-ui, sans-serif; }
-        .cm-popup-title { font-weight: 600; margin-bottom: 4px; }
+        .cm-popup { font: 13px/1.4 system-ui, sans-serif; max-height: 320px; overflow-y: auto;
+                    overflow-wrap: anywhere; }
+        .cm-popup > div { unicode-bidi: plaintext; }
+        .cm-popup-title { font-weight: 600; margin-bottom: 4px; display: -webkit-box; -webkit-line-clamp: 3;
+                          -webkit-box-orient: vertical; overflow: hidden; }
         .cm-popup b { font-weight: 600; color: #444; }
         </style>
         {% endmacro %}
@@ -242,9 +287,19 @@ class Legend(MacroElement):
     def __init__(self, colors: dict[str, str]) -> None:
         super().__init__()
         self._name = "Legend"
+        own = short_labels([name for name, color in colors.items() if color != OTHER])
         rows = "".join(
-            f'<div><i style="background:{color}"></i>{html.escape(name)}</div>' for name, color in colors.items()
+            f'<div title="{html.escape(visible(name))}"><i style="background:{colors[name]}"></i>'
+            f"<bdi>{html.escape(label)}</bdi></div>"
+            for name, label in own.items()
         )
+        others = [name for name, color in colors.items() if color == OTHER]
+        if others:  # one grey row, its title naming them (the first 20)
+            named = "; ".join(short(visible(name)) for name in others[:20]) + ("; …" if len(others) > 20 else "")
+            rows += (
+                f'<div class="cm-legend-other" title="{html.escape(named)}"><i style="background:{OTHER}"></i>'
+                f"{OTHER_TYPES} ({len(others)})</div>"
+            )
         key = (
             '<div style="margin-top:4px"><i style="background:#666"></i>exact or within 25 km</div>'
             '<div><i style="border:2.5px solid #666"></i>district, province, region or country</div>'
@@ -260,15 +315,17 @@ def base_map(
     online_tiles: bool = False,
     labels: str | None = None,
     full_detail: bool = True,
+    start: tuple[float, float, int | None] | None = None,
 ) -> folium.Map:
     """The map without events: the offline basemap (with online tiles under its lines, if chosen),
     legend, view of the data. `labels` "en" or "ar" (default: the CONFLICTMAP_LABELS setting);
-    `full_detail` False leaves out the sub-district lines and villages (a lighter standalone file)."""
+    `full_detail` False leaves out the sub-district lines and villages (a lighter standalone file);
+    `start` (latitude, longitude, zoom or None) opens the map there instead of fitted to the data."""
     bounds = bounds_of(events)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(
-        location=center,
-        zoom_start=6,
+        location=[start[0], start[1]] if start else center,
+        zoom_start=(start[2] or 6) if start else 6,
         tiles=None,
         maxZoom=18,
         minZoom=2,
@@ -284,7 +341,7 @@ def base_map(
     if online_tiles:
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
     # fitted first, so that the basemap's script knows the first view's zoom (it fetches its files)
-    InitialView(bounds).add_to(fmap)
+    InitialView(bounds if start is None else None).add_to(fmap)  # a start view is the map's own
     Basemap(assets, labels or map_labels(), land=not online_tiles, full_detail=full_detail).add_to(fmap)
     Legend(colors).add_to(fmap)
     return fmap

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from conflictmap.errors import ConflictmapError
+from conflictmap.labels import INVISIBLE
 
 #: The longest report taken, in characters (a long feature is 100,000; 5 MB of text is not a report).
 MAX_CHARACTERS = 1_000_000
@@ -23,14 +24,15 @@ class ReportError(ConflictmapError, ValueError):
 
 def clean_text(text: str) -> str:
     """Text normalised for reading: Unicode NFC, no-break spaces and tabs to spaces, control
-    characters removed, line endings unified, runs of blank lines collapsed.
+    characters, bidi overrides and invisible characters removed, line endings unified, runs of blank lines collapsed.
 
     >>> clean_text("On\\u00a0Jan. 20,\\r\\nrockets\\x00 hit")
     'On Jan. 20,\\nrockets hit'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\u00a0\u2007\u202f\t]", " ", text)
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]", "", text)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text)
+    text = re.sub(INVISIBLE, "", text)  # bidi overrides and invisible characters (conflictmap.labels)
     text = re.sub(r"[ ]{2,}", " ", text)
     text = re.sub(r"\n\s*\n\s*\n+", "\n\n", text)
     return text.strip()

@@ -135,3 +135,15 @@ def test_arabic_and_french_reports_get_candidates(text, place):
         at.run()
     rows = marker_data(map_component(at))
     assert len(rows) == 1 and place in rows[0][8]
+
+
+def test_bidi_overrides_in_a_pasted_report_are_taken_out():
+    """Second hostile pass: a right-to-left override in a pasted report reversed the highlighted
+    text after it (and would have reached the candidates' names); it is taken out with the other
+    invisible characters (conflictmap.labels)."""
+    hostile = "On Jan. 3, \u202erockets\u202c hit Erbil airport, killing 2 \u2066people\u2069.\u200b"
+    at = _with(hostile)
+    page_html = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "rockets" in page_html and not any(ch in page_html for ch in "\u202e\u202c\u2066\u2069\u200b")
+    rows = marker_data(map_component(at)) if at.get("component_instance") else []
+    assert not any("\u202e" in str(cell) for row in rows for cell in row)

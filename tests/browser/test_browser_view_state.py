@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -84,6 +85,66 @@ def test_tampered_share_link_warns_and_runs_nothing(app, reference):
     assert app.metric_number("Events") == len(reference.shown(*reference.default_window))
     assert app.dialogs == []
     assert app.xss_markers() == (None, None)
+    app.assert_only_local_requests()
+
+
+#: Every address the page's scripts wrote (Streamlit writes the query string with the History API).
+RECORD_URLS_JS = """
+(() => {
+    window.__urls = [];
+    for (const name of ["pushState", "replaceState"]) {
+        const original = history[name].bind(history);
+        history[name] = (state, title, url) => {
+            if (url !== undefined && url !== null) window.__urls.push(String(url));
+            return original(state, title, url);
+        };
+    }
+})();
+"""
+MAP_VIEW_JS = "() => window.map ? [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()] : null"
+VIEW = {"lat": "35.50000", "lon": "43.20000", "zoom": "9"}  # Shirqat, on the Tigris: far from the default view
+
+
+def _map_at_view(app) -> None:
+    """Wait until the map shows VIEW and the page's runs have settled; then no address the page
+    wrote on the way held another view (the bug: the map's first reply wrote its default one)."""
+    app.map_iframe.wait_for()
+    app.map_frame().wait_for_function(
+        """() => window.map && window.map.getZoom() === 9 && Math.abs(window.map.getCenter().lat - 35.5) < 0.01
+            && Math.abs(window.map.getCenter().lng - 43.2) < 0.01"""
+    )
+    app.wait_for_run()
+    for name, value in VIEW.items():
+        app.wait_for_query(name, value)
+    app.wait_for_run()
+    written = [parse_qs(urlsplit(url).query) for url in app.page.evaluate("() => window.__urls")]
+    # (Streamlit writes one parameter at a time: a written address may lack some of them.)
+    held = {(name, value) for query in written for name in VIEW for value in query.get(name, [])}
+    assert held <= set(VIEW.items()), f"the address held another view on the way: {sorted(held)}"
+
+
+def test_reload_and_back_restore_the_view_the_link_says(app):
+    """F10: the map's view (centre, zoom) survives opening a link, reloading it, and Back."""
+    app.page.add_init_script(RECORD_URLS_JS)
+    app.goto("/?" + "&".join(f"{name}={value}" for name, value in VIEW.items()))
+    app.wait_for_map()
+    _map_at_view(app)
+
+    app.page.reload()
+    app.wait_for_run(timeout=120_000)
+    _map_at_view(app)
+
+    app.page_link("Timeline").click()
+    expect(app.heading()).to_have_text("Timeline")
+    app.wait_for_run()
+    # The link carried the filters: the page was written no address after it, so one Back leaves it
+    # (a page written its parameters after arriving added history entries Back stepped through).
+    timeline = [url for url in app.page.evaluate("() => window.__urls") if "Timeline" in url]
+    assert len(timeline) == 1, timeline
+    app.page.go_back()
+    expect(app.heading()).to_have_text("Conflict events")
+    _map_at_view(app)
+    assert app.map_frame().evaluate(MAP_VIEW_JS)[2] == 9
     app.assert_only_local_requests()
 
 

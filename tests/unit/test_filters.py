@@ -115,3 +115,19 @@ def test_events_without_a_type_are_counted_over_time(loaded):
     events["event_type"] = pd.array([None, None, "Air strike"], dtype="string")
     table = over_time(events, "year")
     assert table["events"].sum() == 3 and UNKNOWN in set(table["event_type"])
+
+
+def test_a_window_the_analyst_set_survives_an_added_file():
+    """F20c: only a default window moves to the new data's default; a set one is kept (cut to the new
+    data's dates), and dropped only when it holds none of them (a file replacing the data)."""
+    from conflictmap.filters import kept_after_adding
+
+    d = dt.date
+    old_default, bounds = (d(2017, 1, 1), d(2018, 12, 31)), (d(1989, 1, 1), d(2024, 1, 23))
+    default = (d(2023, 1, 24), d(2024, 1, 23))
+    assert kept_after_adding(None, old_default, bounds, default) is None
+    assert kept_after_adding(Filters(*old_default), old_default, bounds, default) is None
+    kept = kept_after_adding(Filters(d(1980, 1, 1), d(2014, 6, 30), actors=("IS",)), old_default, bounds, default)
+    assert kept == Filters(d(1989, 1, 1), d(2014, 6, 30), actors=("IS",))
+    assert kept_after_adding(Filters(d(2014, 6, 1), d(2014, 6, 30)), old_default, (d(2024, 1, 1), d(2024, 1, 23)),
+                             (d(2024, 1, 1), d(2024, 1, 23))) is None  # fmt: skip

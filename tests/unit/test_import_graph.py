@@ -17,6 +17,7 @@ RANK = {
     "schema": 0,
     "errors": 0,
     "settings": 0,
+    "labels": 0,
     "filters": 1,
     "access": 1,
     "search": 1,

@@ -121,3 +121,41 @@ def test_the_links_the_app_writes_stay_short():
     many = Filters(DEFAULT.start, DEFAULT.end, actors=tuple(f"actor number {n}" for n in range(MAX_VALUES)))
     assert link_length(params_from_filters(DEFAULT)) < 50
     assert link_length(params_from_filters(many)) < MAX_LINK_LENGTH
+
+
+def test_a_single_valued_parameter_given_twice_is_ignored_with_a_warning():
+    """F12: `start=…&start=…`, `zoom=3&zoom=9` are ambiguous: the parameter is refused (never the
+    last value silently), the rest of the link applies; the same value repeated is taken."""
+    filters, warnings = _read({"start": ["2014-01-01", "2015-01-01"], "end": ["2020-01-01"]})
+    assert filters.start == DEFAULT.start and filters.end == dt.date(2020, 1, 1)
+    assert warnings == [
+        "Link parameter 'start' is given 2 times ('2014-01-01', '2015-01-01'); ignored: a link names it once."
+    ]
+    filters, warnings = _read({"start": ["2014-01-01", "2014-01-01"]})
+    assert filters.start == dt.date(2014, 1, 1) and warnings == []
+    view, warnings = _map({"lat": ["33.3"], "lon": ["44.4"], "zoom": ["3", "9"], "units": ["district", "governorate"]})
+    assert (view.latitude, view.longitude, view.zoom, view.units) == (33.3, 44.4, None, None)
+    assert [w.split(" is given")[0] for w in warnings] == ["Link parameter 'zoom'", "Link parameter 'units'"]
+    for name, values in {
+        "tiles": ["osm", "x"], "heat": ["true", "false"], "event": ["a", "b"], "play_at": ["2014-01-01", "2014-02-01"],
+        "play_window": ["7", "30"], "play_mode": ["moving", "cumulative"], "play_step": ["day", "week"],
+        "play_speed": ["1", "2"], "units_by": ["events", "fatalities"], "lat": ["1", "2"],
+    }.items():  # fmt: skip
+        _, warnings = _map({name: values, **({"lon": ["44"]} if name == "lat" else {})})
+        assert warnings and warnings[0].startswith(f"Link parameter '{name}' is given 2 times"), (name, warnings)
+    _, warnings = _map({"zoom": [str(n) for n in range(500)]})
+    assert len(warnings) == 1 and "500 times ('0', '1', '2', …)" in warnings[0]
+
+
+def test_choropleth_link_values_that_cannot_apply_say_so():
+    """Second hostile pass: `units=` with playback, `units_by=` without `units=`, were dropped
+    silently; a value with a hidden bidi control was quoted looking valid ('district')."""
+    view, warnings = _map({"units": ["district"], "play_window": ["7"]})
+    assert view.units is None and view.playback is not None
+    assert len(warnings) == 1 and "'units'" in warnings[0] and "playback" in warnings[0]
+    view, warnings = _map({"units_by": ["fatalities"]})
+    assert view.units_by == "events" and len(warnings) == 1 and "'units_by'" in warnings[0]
+    view, warnings = _map({"units": ["district"], "units_by": ["fatalities"]})
+    assert (view.units, view.units_by, warnings) == ("district", "fatalities", [])
+    _, warnings = _map({"units": ["district\u202e"]})
+    assert warnings == ["Link parameter 'units': 'district\\u202e' is not governorate or district; ignored."]
