@@ -52,6 +52,7 @@ from conflictmap.report.vocabulary import (
     TRIGGERS,
     VAGUE_NUMBERS,
     Trigger,
+    word_starts,
 )
 from conflictmap.schema import DatePrecision, GeoPrecision
 
@@ -148,7 +149,10 @@ def _triggers(text: str) -> list[Found]:
     quotes = quoted(text)
     table: Iterable[Trigger] = (*TRIGGERS, *ARABIC_TRIGGERS) if _ARABIC.search(text) else TRIGGERS
     found: list[Found] = []
+    words = word_starts(text)
     for trigger in table:
+        if not trigger.could_match(words):  # no word starts as its words do: not searched
+            continue
         for match in trigger.pattern.finditer(text):
             start, end = match.span()
             if any(a <= start < b for a, b in quotes):

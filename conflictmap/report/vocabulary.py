@@ -49,10 +49,75 @@ class Trigger:
     rank: int
     violent: bool = True
     casualty: bool = False
+    #: " " + each lower-case word a match may start with (" drone" for "drone[- ]strikes?|drones?"):
+    #: a text with no word starting so (none in its `word_starts`) cannot match and is not searched.
+    #: (): always searched.
+    starts: tuple[str, ...] = ()
+
+    def could_match(self, words: str) -> bool:
+        """Whether the pattern may match the text `words` was made of (`word_starts(text)`); False
+        only when it cannot."""
+        return not self.starts or any(start in words for start in self.starts)
+
+
+def word_starts(text: str) -> str:
+    """`text` with the letters re.I takes for ASCII ones made ASCII, lower-cased, every character
+    that is no word's (`[^\\w-]`) a space, after one space: " " + a stem is in it wherever a word of
+    `text` starts with what re.I matches the stem to.
+
+    >>> word_starts("U.S. drone-STRIKES, \u212aILLED")
+    ' u s  drone-strikes  killed'
+    """
+    return " " + _NOT_WORD.sub(" ", folded(text))
+
+
+def folded(text: str) -> str:
+    """`text` lower-cased as re.I folds case: İ ı ſ and the Kelvin sign as the ASCII letters re.I
+    matches them to, so a word in lower-case ASCII is in `folded(text)` wherever re.I finds it."""
+    return text.translate(ASCII_FOLDS).lower()
+
+
+_NOT_WORD = re.compile(r"[^\w-]")
+#: The characters outside ASCII that re.I matches to an ASCII letter (İ ı ſ and the Kelvin sign;
+#: tests/unit/test_report_vocabulary.py checks the list against every code point).
+ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def stems(words: str) -> tuple[str, ...]:
+    """The literal start of each alternative of `words` (a regex of alternatives), lower-cased; ()
+    when one alternative has none (it starts with a group or class).
+
+    >>> stems(r"drone[- ]strikes?|drones?|air ?strikes?|shell(?:s|ing|ed)|IEDs?")
+    ('drone', 'drone', 'air', 'shell', 'ied')
+    """
+    alternatives, depth, start = [], 0, 0
+    for index, char in enumerate(words):
+        if char in "([" and (index == 0 or words[index - 1] != "\\"):
+            depth += 1
+        elif char in ")]" and words[index - 1] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(words[start:index])
+            start = index + 1
+    alternatives.append(words[start:])
+    out = []
+    for alternative in alternatives:
+        literal = ""
+        for char in alternative:
+            if char in "()[]{}|\\.^$*+?":
+                if char in "?*{" and literal:  # the last character is optional: not part of the stem
+                    literal = literal[:-1]
+                break
+            literal += char
+        if not literal.strip() or _NOT_WORD.sub(" ", literal) != literal.replace(" ", " "):
+            return ()  # no literal start, or one with a character a word has not (only spaces are kept)
+        out.append(literal.lower())
+    return tuple(out)
 
 
 def _t(words: str, event_type: str, sub: str, rank: int, violent: bool = True, casualty: bool = False) -> Trigger:
-    return Trigger(re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I), event_type, sub, rank, violent, casualty)
+    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I)
+    return Trigger(pattern, event_type, sub, rank, violent, casualty, tuple(" " + stem for stem in stems(words)))
 
 
 TRIGGERS: tuple[Trigger, ...] = (
