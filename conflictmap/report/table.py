@@ -137,11 +137,21 @@ def _note(row: pd.Series) -> str:
     return " ".join(parts)
 
 
+def _kept(table: pd.DataFrame) -> pd.Series:
+    """The rows the analyst keeps that have a start date (an undated one cannot be an event)."""
+    return table["keep"].fillna(False).astype(bool) & table["date_start"].notna()
+
+
+def kept_count(table: pd.DataFrame) -> int:
+    """How many events `confirmed_events(table, …)` makes."""
+    return int(_kept(table).sum()) if len(table) else 0
+
+
 def confirmed_events(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """The rows kept, as canonical events without coordinates: they are placed, as an uploaded
     file's are, when they join the working set (conflictmap.datasets.add_file), from `place`
     (or `place_identified_as`) and `country`."""
-    kept = table[table["keep"].fillna(False).astype(bool) & table["date_start"].notna()]
+    kept = table[_kept(table)]
     events = conform(_with_source(kept, source))
     events["latitude"] = float("nan")
     events["longitude"] = float("nan")

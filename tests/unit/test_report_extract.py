@@ -14,7 +14,7 @@ from conflictmap.report.dates import Anchor, DatePhrase, find_dates, publication
 from conflictmap.report.extract import extract_events
 from conflictmap.report.places import main_country
 from conflictmap.report.segment import Kind, pieces
-from conflictmap.report.table import CURATED_COLUMNS, candidates_frame, confirmed_events, curated_csv
+from conflictmap.report.table import CURATED_COLUMNS, candidates_frame, confirmed_events, curated_csv, kept_count
 from conflictmap.report.text import ReportError, check_text, file_text, html_text
 from conflictmap.schema import DatePrecision, GeoPrecision
 from tests.conftest import FIXTURES, ROOT
@@ -204,6 +204,8 @@ def test_candidates_become_curated_rows_and_working_set_events(seed):
     assert table["keep"].sum() == 9 and table["event_id"].is_unique
     events = confirmed_events(table, "'US, Iraq to Begin Talks', news report")
     assert len(events) == 9 and events["latitude"].isna().all() and events["place"].notna().all()
+    undated = table.assign(date_start=table["date_start"].where(table["number"] != 1))
+    assert kept_count(table) == 9 and kept_count(undated) == len(confirmed_events(undated, "x")) == 8
     assert events["notes"].str.len().gt(20).all()  # the evidence
     csv = curated_csv(events)
     header = csv.splitlines()[0].split(",")
