@@ -21,8 +21,9 @@ from conflictmap.app import loading, session, widgets
 from conflictmap.geocode.compose import Geocoding, build_geocoder
 from conflictmap.maps.basemap import base_map, type_colors
 from conflictmap.maps.layers import events_layer
+from conflictmap.report.candidates import Extraction
 from conflictmap.report.dates import publication_date
-from conflictmap.report.extract import Extraction, extract_events
+from conflictmap.report.extract import extract_events
 from conflictmap.report.places import main_country
 from conflictmap.report.segment import Kind, pieces
 from conflictmap.report.table import DATASET, candidates_frame, confirmed_events, curated_csv, kept_count, source_of

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from conflictmap.exporting import table_to_csv
-from conflictmap.report.extract import Candidate
+from conflictmap.report.candidates import Candidate
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import EVENT_COLUMNS, conform
 

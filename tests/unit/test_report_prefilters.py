@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conflictmap.report import dates, extract
+from conflictmap.report import dates, triggers
 from conflictmap.report.segment import pieces
 from conflictmap.report.vocabulary import ASCII_FOLDS, TRIGGERS, Trigger, folded, stems, word_starts
 from tests.conftest import FIXTURES
@@ -44,9 +44,9 @@ def test_each_english_and_french_trigger_has_stems_and_they_start_each_alternati
 
 def test_the_triggers_found_are_the_same_without_the_stems(monkeypatch):
     texts = _texts()
-    fast = [extract._triggers(text) for text in texts]
+    fast = [triggers.find_triggers(text) for text in texts]
     monkeypatch.setattr(Trigger, "could_match", lambda self, words: True)
-    assert fast == [extract._triggers(text) for text in texts]
+    assert fast == [triggers.find_triggers(text) for text in texts]
     assert sum(map(len, fast)) > 50
 
 
