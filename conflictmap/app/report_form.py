@@ -7,7 +7,6 @@ start with "report."; what was extracted from one text is kept under its digest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap.app import loading, session, widgets
+from conflictmap.app import loading, session, uploads, widgets
 from conflictmap.geocode.compose import Geocoding, build_geocoder
 from conflictmap.maps.basemap import base_map, type_colors
 from conflictmap.maps.layers import events_layer
@@ -77,7 +76,7 @@ class Given:
 
     @cached_property
     def digest(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return uploads.digest(self.text.encode("utf-8"))
 
     @cached_property
     def title(self) -> str:
@@ -96,15 +95,11 @@ def report_input() -> Given | None:
         help=f"Up to {MAX_CHARACTERS:,} characters: one report (the command line reads many).",
         placeholder="On Jan. 20, a U.S. airbase in western Iraq was hit by multiple rockets, injuring four…",
     )
-    upload = st.file_uploader(
-        "…or upload it: " + ", ".join(SUFFIXES),
-        type=[suffix.lstrip(".") for suffix in SUFFIXES],
-        key="report.upload",
-    )
+    upload = uploads.upload("…or upload it: " + ", ".join(SUFFIXES), SUFFIXES, key="report.upload")
     pasted = st.session_state.get("report.text") or ""
     try:
         if upload is not None:
-            return Given(file_text(upload.getvalue(), upload.name), upload.name)
+            return Given(file_text(upload.content, upload.name), upload.name)
         if not pasted.strip():
             st.info("Paste a report above, or upload one, to see its candidate events.", icon=":material/article:")
             return None

@@ -11,7 +11,17 @@ from conflictmap.report.casualties import NUMBER
 from conflictmap.report.dates import Anchor, DateAnswer
 from conflictmap.report.dating import HEADLINE_DATE
 from conflictmap.report.frames import Frame
-from conflictmap.report.vocabulary import CIVILIAN_WORDS, CIVILIANS
+from conflictmap.report.vocabulary import (
+    ATTACK,
+    BASE,
+    BATTLES,
+    CIVILIAN_WORDS,
+    CIVILIANS,
+    CLASH,
+    INTERVENTION,
+    OVERTAKES,
+    PROTESTS,
+)
 from conflictmap.schema import DatePrecision
 
 AGGREGATE = re.compile(
@@ -70,20 +80,18 @@ def type_of(text: str, frame: Frame, actor2: str) -> tuple[str, str]:
     main = frame.main.trigger
     event_type, sub = main.event_type, main.sub_event_type
     around = text[max(0, frame.start - 100) : frame.end + 100].casefold()
-    if sub == "Headquarters or base established" and not re.search(
-        r"\b(?:base|airport|airfield|camp|headquarters)\b", around
-    ):
-        return "Battles", "Non-state actor overtakes territory"
-    general = main.casualty or (event_type == "Battles" and sub == "Armed clash" and main.rank <= 3)
+    if sub == BASE and not re.search(r"\b(?:base|airport|airfield|camp|headquarters)\b", around):
+        return BATTLES, OVERTAKES
+    general = main.casualty or (event_type == BATTLES and sub == CLASH and main.rank <= 3)
     if general and (actor2 == "Civilians" or CIVILIAN_WORDS.search(around)):
-        return CIVILIANS, "Attack"
+        return CIVILIANS, ATTACK
     if (
         event_type == CIVILIANS
-        and sub == "Attack"
+        and sub == ATTACK
         and re.search(r"\b(?:soldiers|troops|forces|police|fighters|militants)\b", around)
         and not CIVILIAN_WORDS.search(around)
     ):
-        return "Battles", "Armed clash"
-    if event_type == "Protests" and re.search(r"tear gas|dispersed|fired on|live ammunition|water cannon", around):
-        return "Protests", "Protest with intervention"
+        return BATTLES, CLASH
+    if event_type == PROTESTS and re.search(r"tear gas|dispersed|fired on|live ammunition|water cannon", around):
+        return PROTESTS, INTERVENTION
     return event_type, sub

@@ -51,6 +51,13 @@ def _km(a: Candidate, b: Candidate) -> float:
     return 12742.0 * math.asin(math.sqrt(h))
 
 
+#: A candidate's date and place: each taken whole from the one that knows it better.
+DATE_FIELDS = ("date_start", "date_end", "date_precision", "date_phrase")
+PLACE_FIELDS = (
+    "place", "place_query", "country", "latitude", "longitude", "geo_precision", "matched_name", "admin1", "located_by",
+)  # fmt: skip
+
+
 def _fold(keep: Candidate, other: Candidate) -> Candidate:
     """`keep` told with what `other` adds: the finer date, the more specific place, the numbers."""
     finer_date = (
@@ -67,19 +74,8 @@ def _fold(keep: Candidate, other: Candidate) -> Candidate:
     )
     merged = replace(
         keep,
-        date_start=finer_date.date_start,
-        date_end=finer_date.date_end,
-        date_precision=finer_date.date_precision,
-        date_phrase=finer_date.date_phrase,
-        place=finer_place.place,
-        place_query=finer_place.place_query,
-        country=finer_place.country,
-        latitude=finer_place.latitude,
-        longitude=finer_place.longitude,
-        geo_precision=finer_place.geo_precision,
-        matched_name=finer_place.matched_name,
-        admin1=finer_place.admin1,
-        located_by=finer_place.located_by,
+        **{name: getattr(finer_date, name) for name in DATE_FIELDS},
+        **{name: getattr(finer_place, name) for name in PLACE_FIELDS},
         actor1=keep.actor1 or other.actor1,
         actor2=keep.actor2 or other.actor2,
         fatalities=keep.fatalities if keep.fatalities is not None else other.fatalities,

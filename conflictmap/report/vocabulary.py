@@ -7,16 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conflictmap.schema import ACLED_EVENT_TYPES
+
 #: Months as reports abbreviate them ("Jan. 20"), lower-cased, without the dot.
 MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 
-# event types and sub-types (ACLED's vocabulary, as the curated data uses it)
-BATTLES = "Battles"
-REMOTE = "Explosions/Remote violence"
-CIVILIANS = "Violence against civilians"
-PROTESTS = "Protests"
-RIOTS = "Riots"
-STRATEGIC = "Strategic developments"
+# event types (the schema's: ACLED's, as the curated data uses them) and ACLED's sub-types
+BATTLES, REMOTE, CIVILIANS, PROTESTS, RIOTS, STRATEGIC = ACLED_EVENT_TYPES
 
 AIR_STRIKE = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
