@@ -92,6 +92,12 @@ _PUBLICATION_RELATIVE = (
     r"|\bhier\b|\baujourd'hui\b|\bأمس\b|\bاليوم\b"
 )
 _VAGUE = r"(?:(?:early|mid|late)[- ]|the (?:beginning|start|end|middle) of )"
+#: What every month name has (the English ones' first three letters; the French and Arabic ones'
+#: letters that need no accent, or the whole name).
+_MONTH_WORDS = (
+    *sorted({name[:3] for name in MONTHS}), "vrier", "avr", "mai", "jui", "ao", "cembre",
+    *(name for name in FOREIGN_MONTHS.split("|") if not name.isascii() and not re.search(r"[a-zé]", name)),
+)  # fmt: skip
 #: What a pattern needs in a text to match it: a digit, or one of these (in the text as `folded`
 #: makes it); None: anything. A text without is not searched (tests/unit/test_report_dates.py checks
 #: the needs against the patterns).
@@ -105,7 +111,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Anchor, str | tuple[str, ...] | None], .
             ("since",),
         ),
         (r"\bsince (?:last|this) (?:week|month|year)\b", Anchor.SINCE, ("since",)),
-        (rf"\b{_VAGUE}(?:{_MONTH})(?:,? {_YEAR})?(?![\w-])", Anchor.ABSOLUTE, ("early", "mid", "late", "the ")),
+        (
+            rf"\b{_VAGUE}(?:{_MONTH})(?:,? {_YEAR})?(?![\w-])",
+            Anchor.ABSOLUTE,
+            ("early", "mid", "late", "beginning", "start", "end", "middle"),
+        ),
         (
             rf"(?<![\w-])(?:(?:{_DAYS}),? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR})?(?![\w-])",
             Anchor.ABSOLUTE,
@@ -124,7 +134,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Anchor, str | tuple[str, ...] | None], .
             Anchor.PUBLICATION,
             ("week", "month", "year", "night", "day", "hier", "aujourd", "أمس", "اليوم"),
         ),
-        (rf"\b(?:in|during|by|of|from) (?:{_MONTH}|{FOREIGN_MONTHS})(?![\w-])", Anchor.ABSOLUTE, None),
+        (rf"\b(?:in|during|by|of|from) (?:{_MONTH}|{FOREIGN_MONTHS})(?![\w-])", Anchor.ABSOLUTE, _MONTH_WORDS),
         (rf"\b(?:in|during|by|en|عام|في) {_YEAR}\b", Anchor.ABSOLUTE, DIGIT),
     )
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from conflictmap.schema import ACLED_EVENT_TYPES
 
@@ -51,21 +52,34 @@ class Trigger:
     #: (): always searched.
     starts: tuple[str, ...] = ()
 
-    def could_match(self, words: str) -> bool:
+    #: The first two letters of its starts (each word it may start with has them).
+    keys: frozenset[str] = frozenset()
+
+    def could_match(self, words: WordStarts) -> bool:
         """Whether the pattern may match the text `words` was made of (`word_starts(text)`); False
         only when it cannot."""
-        return not self.starts or any(start in words for start in self.starts)
+        if not self.starts:
+            return True
+        return not self.keys.isdisjoint(words.keys) and any(start in words.spaced for start in self.starts)
 
 
-def word_starts(text: str) -> str:
+class WordStarts(NamedTuple):
+    """A text's words as `word_starts` makes them, and the first two letters of each."""
+
+    spaced: str
+    keys: frozenset[str]
+
+
+def word_starts(text: str) -> WordStarts:
     """`text` with the letters re.I takes for ASCII ones made ASCII, lower-cased, every character
     that is no word's (`[^\\w-]`) a space, after one space: " " + a stem is in it wherever a word of
     `text` starts with what re.I matches the stem to.
 
-    >>> word_starts("U.S. drone-STRIKES, \u212aILLED")
+    >>> word_starts("U.S. drone-STRIKES, \u212aILLED").spaced
     ' u s  drone-strikes  killed'
     """
-    return " " + _NOT_WORD.sub(" ", folded(text))
+    spaced = " " + _NOT_WORD.sub(" ", folded(text))
+    return WordStarts(spaced, frozenset(word[:2] for word in spaced.split()))
 
 
 def folded(text: str) -> str:
@@ -106,15 +120,16 @@ def stems(words: str) -> tuple[str, ...]:
                     literal = literal[:-1]
                 break
             literal += char
-        if not literal.strip() or _NOT_WORD.sub(" ", literal) != literal.replace(" ", " "):
-            return ()  # no literal start, or one with a character a word has not (only spaces are kept)
+        if len(literal.split(" ")[0]) < 2 or _NOT_WORD.sub(" ", literal) != literal:
+            return ()  # no literal first two letters, or a character a word has not (only spaces are kept)
         out.append(literal.lower())
     return tuple(out)
 
 
 def _t(words: str, event_type: str, sub: str, rank: int, violent: bool = True, casualty: bool = False) -> Trigger:
     pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I)
-    return Trigger(pattern, event_type, sub, rank, violent, casualty, tuple(" " + stem for stem in stems(words)))
+    starts = tuple(" " + stem for stem in stems(words))
+    return Trigger(pattern, event_type, sub, rank, violent, casualty, starts, frozenset(s[1:3] for s in starts))
 
 
 TRIGGERS: tuple[Trigger, ...] = (

@@ -19,6 +19,7 @@ TRICKY = [
     "Des frappes aériennes ont tué 3 civils le 20 janvier 2024 près de Mossoul; l'attentat a fait 5 morts.",
     "قتل 5 أشخاص في غارة جوية قرب الموصل في 20 يناير 2024، أمس",
     "On Tuesday night, two days ago, since mid-October 2023: in 2014, during March, hours later, ٢٠ days",
+    "En février, en août, de décembre, in Aout, في يناير، في تشرين الأول, in the middle of June, the end of May.",
     "The protest in Basra on 2024-01-05 turned into riots; gunmen opened fire at the sit-in, 3rd of May.",
 ]
 
@@ -39,7 +40,7 @@ def test_re_i_folds_to_ascii_letters_only_what_ascii_folds_lists():
 def test_each_english_and_french_trigger_has_stems_and_they_start_each_alternative():
     assert stems(r"(?:a|b)c|d") == ()  # an alternative without a literal start: always searched
     assert all(trigger.starts for trigger in TRIGGERS)
-    assert word_starts("Mid-OCTOBER, \u017fince") == " mid-october  since"
+    assert word_starts("Mid-OCTOBER, \u017fince") == (" mid-october  since", frozenset({"mi", "si"}))
 
 
 def test_the_triggers_found_are_the_same_without_the_stems(monkeypatch):
@@ -70,3 +71,8 @@ def test_the_publication_date_is_the_same_from_the_calendar_patterns_only(text, 
     answer = dates.publication_date(text)
     monkeypatch.setattr(dates, "_CALENDAR", dates._PATTERNS)
     assert dates.publication_date(text) == answer
+
+
+def test_every_month_name_has_a_month_word():
+    names = [*dates.MONTHS, *dates.FOREIGN_MONTHS.split("|")]
+    assert all(any(word in folded(name) for word in dates._MONTH_WORDS) for name in names)
