@@ -55,4 +55,5 @@ else:
         f"{numbers.events:,} events, {numbers.fatalities:,} fatalities (best estimates) from "
         f"{filters.start} to {filters.end}. Events are counted in the {period} they start."
     )
-    store_view.slow_caption()
+    if store:
+        store_view.slow_caption()

@@ -114,6 +114,7 @@ def test_timeline_counts_match_the_filters(app, loaded):
     app.slider(key="timeline.dates").set_value(JUNE_2014).run()
     expected = apply_filters(loaded.events, Filters(*JUNE_2014))
     assert any(c.value.startswith(f"{len(expected):,} events") for c in app.caption)
+    assert not any("event store" in c.value for c in app.caption)  # no store is configured
 
 
 def test_events_page_searches_and_offers_a_download(app):
