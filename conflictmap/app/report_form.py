@@ -25,7 +25,15 @@ from conflictmap.report.dates import publication_date
 from conflictmap.report.extract import extract_events
 from conflictmap.report.places import main_country
 from conflictmap.report.segment import Kind, pieces
-from conflictmap.report.table import DATASET, candidates_frame, confirmed_events, curated_csv, kept_count, source_of
+from conflictmap.report.table import (
+    DATASET,
+    candidates_frame,
+    carry_edits,
+    confirmed_events,
+    curated_csv,
+    kept_count,
+    source_of,
+)
 from conflictmap.report.text import MAX_CHARACTERS, SUFFIXES, ReportError, check_text, file_text
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import ACLED_EVENT_TYPES, DatePrecision, conform
@@ -178,7 +186,13 @@ def extract(given: Given, where: Context) -> Extraction:
         known = session.working_set().choices.get("actor", [])
         with st.spinner("Reading the report…"):
             extraction = extract_events(given.text, where.published, where.country, geocoding(), known)
-            st.session_state[key] = (extraction, candidates_frame(extraction.candidates))
+            table = candidates_frame(extraction.candidates)
+        st.session_state.pop("report.carried", None)
+        edits = st.session_state.pop("report.edits", None)
+        if edits is not None and edits[0] == given.digest:  # read again (a new date or country): keep the edits
+            table, carried = carry_edits(edits[1], edits[2], table, EDITABLE)
+            st.session_state["report.carried"] = (key, carried)
+        st.session_state[key] = (extraction, table)
     return st.session_state[key][0]
 
 
@@ -213,12 +227,23 @@ def candidates_editor(extraction: Extraction, given: Given) -> pd.DataFrame:
         width="stretch",
     )
     changes = st.session_state.get(f"report.editor.{given.digest}") or {}
+    carried = st.session_state.get("report.carried")
+    if carried and carried[0].startswith(f"report.extraction.{given.digest}.") and carried[1]:
+        st.caption(
+            f"Your edits of {carried[1]} candidate(s) were kept when the report was read again with the new "
+            "publication date or country."
+        )
+    edited = edited.dropna(subset=["event_id"]).copy() if "event_id" in edited else edited
     if changes.get("edited_rows") or changes.get("deleted_rows"):
         st.caption(
             f"You edited {len(changes.get('edited_rows', {}))} candidate(s) and deleted "
             f"{len(changes.get('deleted_rows', []))}; the map and the download follow your edits."
         )
-    edited = edited.dropna(subset=["event_id"]).copy() if "event_id" in edited else edited
+        # a new date or country reads the report again (a new table, which Streamlit's editor takes
+        # for a new one, dropping its edits): what is kept here is carried to it (extract)
+        st.session_state["report.edits"] = (given.digest, table, edited)
+    else:
+        st.session_state.pop("report.edits", None)
     rest = table.set_index("event_id").drop(columns=[c for c in COLUMNS if c != "event_id"], errors="ignore")
     merged = edited.join(rest, on="event_id")
     return _placed_again(merged, table)
