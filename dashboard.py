@@ -3,14 +3,15 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from conflictmap.app import loading, page, session, store_view, widgets
+from conflictmap.app import loading, mapframe, page, session, store_view, widgets
+from conflictmap.charts import unit_timeline
 from conflictmap.figures import figures
 from conflictmap.filters import apply_filters, in_bounds
+from conflictmap.maps.arrays import data_set_arrays, rows_of
 from conflictmap.maps.basemap import base_map, type_colors
-from conflictmap.maps.choropleth import unit_timeline, units_layer
-from conflictmap.maps.layers import POINT_LIMIT, data_set_arrays, events_layer, rows_of
+from conflictmap.maps.choropleth import units_layer
+from conflictmap.maps.layers import POINT_LIMIT, events_layer
 from conflictmap.maps.playback import playback_layer
 from conflictmap.maps.state import clicked_event, clicked_unit, listed_events, redraw_needed, view_after
 
@@ -53,24 +54,16 @@ elif units:  # the clicked unit (the map's last reply) is outlined
     layer = units_layer(drawn, units, units_by, loading.assets(), everything=loaded.events, selected=outlined)
 else:
     layer = events_layer(drawn, colors, heat=heat, data_set=data_set)
-# A link's centre and zoom are applied once, until the map reports its own view: passing them on
-# every run would pull the map back to a stale view while the analyst is moving it.
-from_link = not st.session_state.get("map.reported") and view.latitude is not None
-reply = st_folium(
+reply = mapframe.map_frame(
     base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
-    feature_group_to_add=layer.group,
-    center=[view.latitude, view.longitude] if from_link else None,
-    zoom=view.zoom if from_link else None,
-    height=560,
-    use_container_width=True,
+    layer.group,
+    view,
+    follow_view=follow_view,
     # "selected_tags" carries a paused playback's period (conflictmap.maps.playback); listed always, as
     # the map reads this list once, when it mounts.
-    returned_objects=["last_object_clicked", "center", "zoom", "selected_tags", *(["bounds"] if follow_view else [])],
-    key="map",
-    on_change=lambda: widgets.hand_back(loaded, page="map", map_key="map"),
+    returned=["selected_tags"],
+    on_change=lambda: widgets.hand_back(loaded, page="map", map_key=mapframe.MAP_KEY),
 )
-if reply and reply.get("center"):
-    st.session_state["map.reported"] = True
 selected = clicked_event(reply, layer.plan.mode, mapped, view.event)
 view = replace(view, playback=played.playback if played else None, units=units, units_by=units_by)
 session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=selected))

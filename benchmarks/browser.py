@@ -7,7 +7,9 @@ and measures in Chromium:
 - the first map of a new visitor (`--visits`, each in a fresh browser context): navigation to the
   events layer painted and to the basemap drawn, with the stages in between: Streamlit's page
   shell, its websocket, the script run on the server, the map message, the map's iframe and its
-  files, the map script, the events layer;
+  files, the map script, the events layer, the basemap's data files received, its script's steps
+  (performance marks in static/basemap/basemap.js: started, land data parsed, land drawn, lines
+  drawn, labels drawn); and how many script runs the first map took;
 - a date slider change to the map redrawn (`--changes`): key press, the rerun request on the
   websocket, the script run on the server, the map message (its size), its arrival in the map's
   iframe, the events layer built (JavaScript) and painted.
@@ -209,13 +211,15 @@ def first_map(browser, served: Served, path: str) -> dict:
     )
     inner = frame.evaluate(
         "() => ({bench: window.__bench, resources: performance.getEntriesByType('resource')"
-        ".map(r => ({name: r.name, start: r.startTime, end: r.responseEnd}))})"
+        ".map(r => ({name: r.name, start: r.startTime, end: r.responseEnd})),"
+        " marks: Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, m.startTime]))})"
     )
     context.close()
     origin, bench = top["bench"]["origin"], inner["bench"]
     runs = served.script_runs(origin)
     first_layer = bench["layers"][0]
     scripts = [r for r in inner["resources"] if r["name"].endswith(".js") and "/static/js/main" not in r["name"]]
+    data = [r for r in inner["resources"] if r["name"].endswith(".json")]
     received = [m for m in top["bench"]["ws"] if not m["sent"]]
     return {
         "shell_ms": top["nav"]["domContentLoadedEventEnd"],
@@ -228,9 +232,18 @@ def first_map(browser, served: Served, path: str) -> dict:
         "iframe_ms": bench["origin"] - origin,
         "render_ms": bench["renders"][0]["t"] - origin,
         "map_files_ms": (max(r["end"] for r in scripts) + bench["origin"] - origin) if scripts else None,
+        # the basemap's data (land, lines, labels) received: the map script fetches it (maps.basemap)
+        "basemap_files_ms": (max(r["end"] for r in data) + bench["origin"] - origin) if data else None,
         "map_created_ms": bench["map"] - origin,
         "layer_built_ms": first_layer["t"] - origin,
         "events_drawn_ms": first_layer["painted"] - origin,
+        # performance marks of static/basemap/basemap.js (its script started, land and lines drawn)
+        **{
+            f"{stage}_ms": (inner["marks"][f"cm-{stage.replace('_', '-')}"] + bench["origin"] - origin)
+            if f"cm-{stage.replace('_', '-')}" in inner["marks"]
+            else None
+            for stage in ("basemap_start", "land_data", "land_drawn", "lines_drawn", "labels_drawn")
+        },
         "basemap_drawn_ms": basemap - origin,
         "layers": len(bench["layers"]),
         "profile": runs[0].get("profile") if runs else None,
@@ -295,7 +308,8 @@ class Figures:
 
 VISIT_STAGES = ("shell_ms", "socket_ms", "script_start_ms", "script_ms", "map_message_ms", "iframe_ms",
                 "render_ms", "map_files_ms", "map_created_ms", "layer_built_ms", "events_drawn_ms",
-                "basemap_drawn_ms", "map_message_bytes", "runs")  # fmt: skip
+                "basemap_files_ms", "basemap_start_ms", "land_data_ms", "land_drawn_ms", "lines_drawn_ms",
+                "labels_drawn_ms", "basemap_drawn_ms", "map_message_bytes", "runs")  # fmt: skip
 CHANGE_STAGES = ("total_ms", "to_request_ms", "request_to_script_ms", "script_ms", "script_to_message_ms",
                  "message_bytes", "message_to_iframe_ms", "layer_built_ms", "painted_ms", "runs")  # fmt: skip
 

@@ -4,10 +4,12 @@ For each number of sessions, a freshly started server is warmed by one session (
 open), its memory read, then that many more browser sessions (Playwright contexts in one headless
 Chromium) open the Map together. Printed per number: time to map for each session — from its
 navigation to the first marker drawn in its map frame (median, max) —, how many drew, the server's
-RSS (from /proc) and its growth per session. The same is measured in the same run on a bare
-Streamlit + folium app with three markers (written to a temporary folder, served by `streamlit
-run` with the same options and Leaflet from this repository's static/, so it needs no internet),
-and the ratio of the two. conflictmap is served as deployments serve it
+RSS (from /proc) and its growth per session, and the CPU seconds per session of the server and of
+the browser (its processes' user + system time from /proc, while the sessions open; with 2 cores
+shared by both, their sum is what the time to map of many sessions is made of). The same is
+measured in the same run on a bare Streamlit + folium app with three markers (written to a
+temporary folder, served by `streamlit run` with the same options and Leaflet from this
+repository's static/, so it needs no internet), and the ratio of the two. conflictmap is served as deployments serve it
 (`python -m conflictmap.app.serve`, shipped data, gate open). Both share 2 cores with the browser:
 figures are noisy, the ratio within one run is what to compare.
 """
@@ -66,6 +68,37 @@ MAPPED_SCRIPT = """(() => {
 
 SERVER_OPTIONS = ["--server.address", "localhost", "--server.headless", "true", "--server.fileWatcherType", "none",
                   "--browser.gatherUsageStats", "false"]  # fmt: skip
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_s() -> float:
+    """CPU seconds used so far by the Chromium processes this benchmark started (its descendants;
+    the other Chromiums of a shared machine are not counted)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    me, total = os.getpid(), 0.0
+
+    def mine(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    for pid in parents:
+        if mine(pid):
+            with suppress(OSError):
+                if b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    total += cpu_s(pid)
+    return total
 
 
 def rss_mb(pid: int) -> float:
@@ -145,6 +178,7 @@ def measure(browser, url: str, pid: int, sessions: int, timeout: float = 600) ->
         page.wait_for_timeout(100)  # not time.sleep: Playwright sees new frames only while it runs
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     before = rss_mb(pid)
+    server_cpu, browser_cpu = cpu_s(pid), browser_cpu_s()
 
     contexts, started = [], []
     for _ in range(sessions):
@@ -165,6 +199,7 @@ def measure(browser, url: str, pid: int, sessions: int, timeout: float = 600) ->
         with suppress(Exception):  # one that never drew is counted above
             session.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     after = rss_mb(pid)
+    server_cpu, browser_cpu = cpu_s(pid) - server_cpu, browser_cpu_s() - browser_cpu
     for context, _ in contexts:
         context.close()
     warm.close()
@@ -177,6 +212,8 @@ def measure(browser, url: str, pid: int, sessions: int, timeout: float = 600) ->
         "rss_before_mb": round(before),
         "rss_after_mb": round(after),
         "mb_per_session": round((after - before) / sessions, 1),
+        "server_cpu_s": round(server_cpu / sessions, 2),
+        "browser_cpu_s": round(browser_cpu / sessions, 2),
     }
 
 
@@ -206,12 +243,16 @@ def main(argv: list[str] | None = None) -> None:
         browser.close()
 
     print()
-    print("| sessions | app | drawn | time to map median s | max s | RSS before → after MB | MB per session |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| sessions | app | drawn | time to map median s | max s | RSS before → after MB | MB per session"
+        " | CPU s per session: server | browser |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['sessions']} | {row['app']} | {row['drawn']}/{row['sessions']} | {row['median_s']}"
-            f" | {row['max_s']} | {row['rss_before_mb']} → {row['rss_after_mb']} | {row['mb_per_session']} |"
+            f" | {row['max_s']} | {row['rss_before_mb']} → {row['rss_after_mb']} | {row['mb_per_session']}"
+            f" | {row['server_cpu_s']} | {row['browser_cpu_s']} |"
         )
     print()
     for count in args.sessions:
@@ -220,7 +261,9 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{count} sessions: time to map {app['median_s'] / base['median_s']:.2f}× the bare app's (median),"
                 f" {app['max_s'] / base['max_s']:.2f}× (max); {app['mb_per_session']} MB per session"
-                f" (bare app {base['mb_per_session']} MB)"
+                f" (bare app {base['mb_per_session']} MB); CPU per session"
+                f" {app['server_cpu_s'] + app['browser_cpu_s']:.2f} s"
+                f" (bare app {base['server_cpu_s'] + base['browser_cpu_s']:.2f} s)"
             )
 
 

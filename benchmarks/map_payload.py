@@ -53,9 +53,10 @@ def measure_map(count: int, naive: bool) -> dict:
     import folium
 
     from conflictmap.filters import window
+    from conflictmap.maps.arrays import data_set_arrays
     from conflictmap.maps.assets import MapAssets
     from conflictmap.maps.basemap import base_map, type_colors
-    from conflictmap.maps.layers import data_set_arrays, events_layer
+    from conflictmap.maps.layers import events_layer
     from conflictmap.synthetic import synthetic_events
 
     events = synthetic_events(count).reset_index(drop=True)

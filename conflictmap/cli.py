@@ -191,9 +191,11 @@ def import_command(path: Path, format: str, output: Path | str, mapping: dict[st
     """Write the accepted rows (canonical schema) to `output` and the rejected ones beside it; an
     output folder is a store, added to in chunks (rejected rows in DIR/rejected/)."""
     if is_store_folder(output):
+        from conflictmap.readers.splitting import use_system_allocator
         from conflictmap.readers.validation import bounds_from_gazetteer
         from conflictmap.store.ingest import import_to_store
 
+        use_system_allocator()
         bounds = bounds_from_gazetteer(load_gazetteer())
         return import_to_store(
             path, Path(output), format, mapping, country_bounds=bounds, progress=ProgressBar(path.name)

@@ -1,9 +1,9 @@
 """Timeline: events and fatalities over time, by event type, for the current filters."""
 
-import altair as alt
 import streamlit as st
 
 from conflictmap.app import page, session, store_view, widgets
+from conflictmap.charts import timeline_chart
 from conflictmap.figures import PERIODS, figures, over_time, suggest_period
 from conflictmap.filters import apply_filters
 from conflictmap.maps.basemap import type_colors
@@ -28,28 +28,7 @@ if not numbers.events:
     )
 else:
     table = store_view.ask("over_time", filters, period) if store else over_time(shown, period)
-    colors = type_colors(loaded.choices["type"])
-    present = [name for name in colors if name in set(table["event_type"])]
-    chart = (
-        alt.Chart(table)
-        .mark_bar()
-        .encode(
-            x=alt.X("period_start:T", title=f"{period.capitalize()} starting"),
-            y=alt.Y(f"{measure}:Q", title=f"{measure.capitalize()} per {period}", stack=True),
-            color=alt.Color(
-                "event_type:N",
-                title="Event type",
-                scale=alt.Scale(domain=present, range=[colors[name] for name in present]),
-            ),
-            tooltip=[
-                alt.Tooltip("period_start:T", title=period.capitalize()),
-                alt.Tooltip("event_type:N", title="Type"),
-                alt.Tooltip("events:Q", title="Events"),
-                alt.Tooltip("fatalities:Q", title="Fatalities"),
-            ],
-        )
-        .properties(height=420)
-    )
+    chart = timeline_chart(table, type_colors(loaded.choices["type"]), measure, period, height=420)
     st.altair_chart(chart, width="stretch")
     st.caption(
         f"{numbers.events:,} events, {numbers.fatalities:,} fatalities (best estimates) from "

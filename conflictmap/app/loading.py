@@ -21,9 +21,9 @@ from conflictmap.datasets import Loaded, load_events, shipped, with_synthetic
 from conflictmap.geocode.compose import base_geocoder
 from conflictmap.geocode.geocoder import OfflineGeocoder
 from conflictmap.geocode.storage import notices
+from conflictmap.maps.arrays import data_set_arrays
 from conflictmap.maps.assets import MapAssets, find_assets
 from conflictmap.maps.basemap import type_colors
-from conflictmap.maps.layers import data_set_arrays
 from conflictmap.readers.validation import CountryBounds, bounds_from_gazetteer
 from conflictmap.settings import events_dir, synthetic_count
 

@@ -15,14 +15,14 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from conflictmap.app import loading, session, widgets
+from conflictmap.app import loading, mapframe, session, widgets
 from conflictmap.datasets import Loaded
 from conflictmap.figures import Figures
 from conflictmap.filters import Filters
 from conflictmap.maps.basemap import base_map, type_colors
-from conflictmap.maps.layers import POINT_LIMIT, nearest_cell
+from conflictmap.maps.cells import nearest_cell
+from conflictmap.maps.layers import POINT_LIMIT
 from conflictmap.maps.state import view_after
 from conflictmap.schema import LayerMode
 from conflictmap.settings import store_url
@@ -150,19 +150,12 @@ def map_page() -> None:
     answer: MapInput = ask("map_input", filters, _bounds_key(bounds))
     colors = type_colors(loaded.choices["type"])
     layer = map_layer(answer, colors, heat=heat)
-    from_link = not st.session_state.get("map.reported") and view.latitude is not None
-    reply = st_folium(
+    reply = mapframe.map_frame(
         base_map(loaded.events, colors, loading.assets(), online_tiles=online_tiles),
-        feature_group_to_add=layer.group,
-        center=[view.latitude, view.longitude] if from_link else None,
-        zoom=view.zoom if from_link else None,
-        height=560,
-        use_container_width=True,
-        returned_objects=["last_object_clicked", "center", "zoom", *(["bounds"] if follow_view else [])],
-        key="map",
+        layer.group,
+        view,
+        follow_view=follow_view,
     )
-    if reply and reply.get("center"):
-        st.session_state["map.reported"] = True
     spot = (reply or {}).get("last_object_clicked")
     session.set_map_view(view_after(view, reply, tiles=online_tiles, heat=heat, event=None))
     if follow_view and reply and reply.get("bounds") and reply["bounds"] != bounds:

@@ -67,13 +67,26 @@ class Basemap(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map, options) {
+            // The files the first view draws are fetched now, beside the two scripts, not after them:
+            // that is one round trip less before the land and lines, and the events layer is built
+            // (streamlit-folium runs it next) while they travel. basemap.js takes them from here.
+            var prefetched = {}, zoom = map.getZoom();
+            var band = options.bands.filter(function (b) { return b.url && b.min_zoom <= zoom; }).pop();
+            [options.countries, band && band.url, options.labels !== "none" && options.places].forEach(function (url) {
+                if (!url) { return; }
+                prefetched[url] = fetch(url).then(function (response) {
+                    if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+                    return response.json();
+                });
+                prefetched[url].catch(function () {});  // reported by basemap.js, which reads it
+            });
             Promise.all(options.scripts.map(function (src) {
                 return new Promise(function (loaded, failed) {
                     var script = document.createElement("script");
                     script.src = src; script.onload = loaded; script.onerror = failed;
                     document.head.appendChild(script);
                 });
-            })).then(function () { conflictmapBasemap(map, options); }, function () {
+            })).then(function () { conflictmapBasemap(map, options, prefetched); }, function () {
                 map.getContainer().setAttribute("data-basemap-failed", "scripts");
             });
         })({{ this._parent.get_name() }}, {{ this.options|tojson }});
@@ -103,6 +116,47 @@ class Basemap(MacroElement):
             "labels": labels,
             "attribution": ATTRIBUTION,
         }
+
+
+class InitialView(MacroElement):
+    """The map's first view, fitted to the data without animation, and not reported to the server.
+
+    streamlit-folium reports the map's view once as it mounts (right after the map script), and
+    that report always differs from `st_folium`'s default (which has no centre): the page would
+    rerun for a view the server chose itself. An animated fitBounds would then report a second
+    time when its pan ends (250 ms later), a third run. So the bounds are fitted at once (the
+    view is final before the map reports anything) and the mount's report is held back; every
+    later change of view, click or pause is reported as before. Outside Streamlit (the
+    standalone export) there is nothing to hold back. `window.__cmHeldReport` keeps the held
+    report, as JSON, for tests that wait on what reached the server.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.fitBounds({{ this.bounds|tojson }}, {padding: {{ this.padding|tojson }}, animate: false});
+            var lib = window.Streamlit;
+            if (!lib || typeof lib.setComponentValue !== "function") { return; }
+            var send = lib.__cmSend || lib.setComponentValue, mounting = true;
+            lib.__cmSend = send;
+            lib.setComponentValue = function (value) {
+                if (mounting) { window.__cmHeldReport = JSON.stringify(value); return; }
+                return send.apply(lib, arguments);
+            };
+            // streamlit-folium reports the mount synchronously, in the script that runs this one;
+            // a microtask runs only once that script is done.
+            Promise.resolve().then(function () { mounting = false; });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], padding: tuple[int, int] = (20, 20)) -> None:
+        super().__init__()
+        self._name = "InitialView"
+        self.bounds = bounds
+        self.padding = list(padding)
 
 
 class MapStyles(MacroElement):
@@ -229,7 +283,8 @@ def base_map(
     MapStyles().add_to(fmap)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+    # fitted first, so that the basemap's script knows the first view's zoom (it fetches its files)
+    InitialView(bounds).add_to(fmap)
     Basemap(assets, labels or map_labels(), land=not online_tiles, full_detail=full_detail).add_to(fmap)
     Legend(colors).add_to(fmap)
-    fmap.fit_bounds(bounds, padding=(20, 20))
     return fmap

@@ -25,16 +25,15 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-import altair as alt
 import folium
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from conflictmap.figures import over_time, suggest_period
 from conflictmap.maps.assets import MapAssets
-from conflictmap.maps.layers import Layer, Plan, script_json
+from conflictmap.maps.layers import Layer, Plan
+from conflictmap.maps.payload import script_json
 from conflictmap.schema import GeoPrecision, LayerMode
 from conflictmap.settings import STATIC_DIR
 
@@ -466,29 +465,3 @@ def unit_name(pcode: str, level: str) -> str:
         if parent is not None:
             name += f" ({units['governorate'].names[parent]})"
     return name
-
-
-def unit_timeline(events: pd.DataFrame, colors: dict[str, str], measure: str) -> alt.Chart:
-    """A unit's own small timeline: `measure` per month (per year beyond ten years), by event type."""
-    first, last = events["date_start"].min(), events["date_start"].max()
-    period = "year" if len(events) and (last - first).days > 3650 else suggest_period(first, last)
-    table = over_time(events, period)
-    present = [name for name in colors if name in set(table["event_type"])]
-    return (
-        alt.Chart(table)
-        .mark_bar()
-        .encode(
-            x=alt.X("period_start:T", title=f"{period.capitalize()} starting"),
-            y=alt.Y(f"{measure}:Q", title=f"{'Events' if measure == 'events' else 'Killed'} per {period}", stack=True),
-            color=alt.Color(
-                "event_type:N", title="Event type", scale=alt.Scale(domain=present, range=[colors[n] for n in present])
-            ),
-            tooltip=[
-                alt.Tooltip("period_start:T", title=period.capitalize()),
-                alt.Tooltip("event_type:N", title="Type"),
-                alt.Tooltip("events:Q", title="Events"),
-                alt.Tooltip("fatalities:Q", title="Killed"),
-            ],
-        )
-        .properties(height=180)
-    )

@@ -58,25 +58,14 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from conflictmap.maps.arrays import located_events, point_arrays
 from conflictmap.maps.assets import MapAssets
 from conflictmap.maps.basemap import PALETTE
-from conflictmap.maps.layers import (
-    _CLUSTER_JS,
-    _POPUP_JS,
-    MARKER_LIMIT,
-    POINT_LIMIT,
-    Layer,
-    Plan,
-    _b64,
-    _cell_keys,
-    _located,
-    cell_size_for,
-    cells,
-    marker_rows,
-    plan,
-    point_arrays,
-    script_json,
-)
+from conflictmap.maps.cells import cell_size_for, cells
+from conflictmap.maps.grid import cell_keys
+from conflictmap.maps.layers import MARKER_LIMIT, POINT_LIMIT, Layer, Plan, plan
+from conflictmap.maps.markers import CLUSTER_JS, POPUP_JS, marker_rows
+from conflictmap.maps.payload import b64, script_json
 from conflictmap.schema import LayerMode
 from conflictmap.sharelink import Playback
 
@@ -189,7 +178,7 @@ def _compact(values: np.ndarray) -> dict[str, str]:
     kind, dtype = ("Int32Array", "<i4")
     if low >= 0 and high < 2**16:
         kind, dtype = ("Uint8Array", "u1") if high < 2**8 else ("Uint16Array", "<u2")
-    return {"type": kind, "data": _b64(values.astype(dtype))}
+    return {"type": kind, "data": b64(values.astype(dtype))}
 
 
 def _sliding_max(cell: np.ndarray, bins: np.ndarray, counts: np.ndarray, width: int) -> int:
@@ -214,7 +203,7 @@ def cell_series(
     `first`), the CSR table of events by first bin (offsets, cell, count), the events spanning
     bins (first bin, last bin, cell, count) and the reference count for the circles' size.
     """
-    keys = _cell_keys(located["latitude"].to_numpy(dtype=float), located["longitude"].to_numpy(dtype=float), size)
+    keys = cell_keys(located["latitude"].to_numpy(dtype=float), located["longitude"].to_numpy(dtype=float), size)
     _, cell = np.unique(keys, return_inverse=True)
     cell = cell.astype(np.int64)
     count_cells = int(cell.max()) + 1 if len(cell) else 1
@@ -246,7 +235,7 @@ def cell_series(
     return {
         "unit": unit,
         "edges": _compact(edges - first),
-        "offsets": _b64(offsets.astype("<i4")),
+        "offsets": b64(offsets.astype("<i4")),
         "cell": _compact(entry_cell),
         "count": _compact(by_start.to_numpy()),
         "long_first": _compact(long_index["first"].to_numpy(dtype=np.int64)),
@@ -285,7 +274,7 @@ def playback_layer(
     in the mode the payload budget allows, starting at `playback.at` (None: the whole domain on
     screen until play is pressed). `seek` numbers the app's explicit position changes."""
     group = folium.FeatureGroup(name="Events")
-    located = _located(events)
+    located = located_events(events)
     chosen = plan(len(located), limits)
     first, last = day_number(domain[0]), day_number(domain[1])
     start, end = event_days(located)
@@ -313,8 +302,8 @@ def playback_layer(
         centre = np.column_stack([np.round(table["latitude"] * 1e5), np.round(table["longitude"] * 1e5)])
         data = {
             "size": size,
-            "coordinates": _b64(centre.astype("<i4")),
-            "main": _b64(table["main_type"].to_numpy().astype(np.int8)),
+            "coordinates": b64(centre.astype("<i4")),
+            "main": b64(table["main_type"].to_numpy().astype(np.int8)),
             "series": cell_series(
                 located, size, start, end, first, last, playback.window, playback.mode == "cumulative"
             ),
@@ -344,8 +333,8 @@ class PlaybackControl(MacroElement):
     var data = {{ this.data }};
             var colors = o.colors;
         """
-        + _POPUP_JS
-        + _CLUSTER_JS
+        + POPUP_JS
+        + CLUSTER_JS
         + """
             var helpers = {popup: popup, clusterIcon: clusterIcon, eventMarker: eventMarker};
             function start() { window.conflictmapPlaybackLayer(group, o, data, helpers); }

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from conflictmap.filters import at_point, inside_bounds
+from conflictmap.maps.cells import in_cell, nearest_cell
 from conflictmap.maps.choropleth import UnitsLayer, unit_at, unit_name
-from conflictmap.maps.layers import Layer, in_cell, nearest_cell
+from conflictmap.maps.layers import Layer
 from conflictmap.schema import LayerMode
 from conflictmap.sharelink import MapView
 

@@ -22,7 +22,7 @@ from conflictmap.maps.layers import MARKER_LIMIT, POINT_LIMIT, Plan
 from conflictmap.schema import EVENT_COLUMNS
 
 #: The columns the map needs per event in points mode (markers mode takes every column).
-POINT_COLUMNS = ("latitude", "longitude", "event_type", "geo_precision")
+POINT_COLUMNS = ("latitude", "longitude", "event_type", "geo_precision", "fatalities")
 
 #: Bounds as streamlit-folium reports them: {"_southWest": {"lat":, "lng":}, "_northEast": {...}}.
 Bounds = Mapping[str, Mapping[str, float | None]]
@@ -119,7 +119,7 @@ class EventStore(Protocol):
         ...
 
     def in_cell(self, filters: Filters, latitude: float, longitude: float, size: float) -> pd.DataFrame:
-        """The events of the cell centred at (latitude, longitude) (as `maps.layers.in_cell`)."""
+        """The events of the cell centred at (latitude, longitude) (as `maps.cells.in_cell`)."""
         ...
 
     def export(self, filters: Filters, batch_rows: int = 100_000) -> Iterator[pd.DataFrame]:

@@ -7,14 +7,14 @@ import folium
 import numpy as np
 import pandas as pd
 
-from conflictmap.maps import layers
+from conflictmap.maps import arrays, cell_layer, grid, layers, markers
 from conflictmap.maps.basemap import PALETTE
 from conflictmap.schema import LayerMode
 from conflictmap.store.base import MapInput
 
 
 def cell_table(counts: pd.DataFrame, size: float, colors: dict[str, str]) -> pd.DataFrame:
-    """Per-cell-and-type counts to the map's cell table (as `maps.layers.cells` returns it): events,
+    """Per-cell-and-type counts to the map's cell table (as `maps.cells.cells` returns it): events,
     fatalities and main_type, the colour index of the most frequent type's colour in the cell
     (events of types sharing a colour counted together, a tie going to the lower colour index)."""
     index = {name: PALETTE.index(color) for name, color in colors.items()}
@@ -30,7 +30,7 @@ def cell_table(counts: pd.DataFrame, size: float, colors: dict[str, str]) -> pd.
     )
     totals = counts.groupby("key", sort=True).agg(events=("events", "sum"), fatalities=("fatalities", "sum"))
     keys = totals.index.to_numpy(dtype=np.int64)
-    south, west = layers.cell_corners(keys, size)
+    south, west = grid.cell_corners(keys, size)
     return pd.DataFrame(
         {
             "latitude": south + size / 2,
@@ -50,11 +50,11 @@ def map_layer(answer: MapInput, colors: dict[str, str], heat: bool = False) -> l
     if answer.plan.mode == LayerMode.CELLS:
         assert answer.cells is not None and answer.cell_size is not None
         table = cell_table(answer.cells, answer.cell_size, colors)
-        layers.EventCells(table, answer.cell_size, heat).add_to(group)
+        cell_layer.EventCells(table, answer.cell_size, heat).add_to(group)
         return layers.Layer(group=group, plan=answer.plan, cell_size=answer.cell_size, cells=table)
     assert answer.events is not None
     if answer.plan.mode == LayerMode.MARKERS:
-        layers.EventMarkers(rows=layers.marker_rows(answer.events, colors)).add_to(group)
+        markers.EventMarkers(rows=markers.marker_rows(answer.events, colors)).add_to(group)
     else:
-        layers.EventMarkers(points=layers.point_arrays(answer.events, colors)).add_to(group)
+        markers.EventMarkers(points=arrays.point_arrays(answer.events, colors)).add_to(group)
     return layers.Layer(group=group, plan=answer.plan)

@@ -1,4 +1,4 @@
-"""The in-memory store: today's pandas paths (filters.py, figures.py, maps/layers.py) behind the
+"""The in-memory store: today's pandas paths (filters.py, figures.py, maps/cells.py) behind the
 store's interface, the default for the shipped data and an analyst's uploads."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 from conflictmap import filters as view
 from conflictmap.figures import Figures, figures, over_time
 from conflictmap.filters import Filters
-from conflictmap.maps import layers
+from conflictmap.maps import cells, grid, layers
 from conflictmap.schema import conform
 from conflictmap.store.base import POINT_COLUMNS, Bounds, MapInput, TablePage, check_sort, padded
 
@@ -68,7 +68,7 @@ class MemoryStore:
             return MapInput(plan, len(located), events=located)
         if plan.mode == layers.LayerMode.POINTS:
             return MapInput(plan, len(located), events=located[list(POINT_COLUMNS)])
-        size = layers.cell_size_for(located)
+        size = cells.cell_size_for(located)
         return MapInput(plan, len(located), cells=cell_counts(located, size), cell_size=size)
 
     def over_time(self, filters: Filters, period: str) -> pd.DataFrame:
@@ -89,7 +89,7 @@ class MemoryStore:
         return view.at_point(self._shown(filters), latitude, longitude, within)
 
     def in_cell(self, filters: Filters, latitude: float, longitude: float, size: float) -> pd.DataFrame:
-        return layers.in_cell(self._shown(filters), latitude, longitude, size)
+        return cells.in_cell(self._shown(filters), latitude, longitude, size)
 
     def export(self, filters: Filters, batch_rows: int = 100_000) -> Iterator[pd.DataFrame]:
         shown = self._shown(filters)
@@ -105,7 +105,7 @@ def cell_counts(located: pd.DataFrame, size: float) -> pd.DataFrame:
     table = (
         pd.DataFrame(
             {
-                "key": row * layers.CELL_KEY + col,
+                "key": row * grid.CELL_KEY + col,
                 "event_type": located["event_type"].astype("string").fillna(view.UNKNOWN).to_numpy(),
                 "deaths": located["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=np.int64),
             }
@@ -120,5 +120,5 @@ def cell_counts(located: pd.DataFrame, size: float) -> pd.DataFrame:
 def with_centres(table: pd.DataFrame, size: float) -> pd.DataFrame:
     """Add south, west, latitude, longitude of each cell from its key."""
     keys = table["key"].to_numpy(dtype=np.int64)
-    south, west = layers.cell_corners(keys, size)
+    south, west = grid.cell_corners(keys, size)
     return table.assign(south=south, west=west, latitude=south + size / 2, longitude=west + size / 2)

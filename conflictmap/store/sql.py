@@ -21,7 +21,7 @@ import pandas as pd
 
 from conflictmap.figures import PERIODS, Figures
 from conflictmap.filters import UNKNOWN, Filters
-from conflictmap.maps import layers
+from conflictmap.maps import cells, grid, layers
 from conflictmap.schema import EVENT_COLUMNS, LayerMode, conform
 from conflictmap.store.base import POINT_COLUMNS, Bounds, MapInput, StoreError, TablePage, check_sort, padded
 from conflictmap.store.memory import with_centres
@@ -180,15 +180,21 @@ class SqlStore:
     ) -> MapInput:
         def ask() -> MapInput:
             located = self._located(filters, bounds)
-            count = int(located.count().execute())
+            # one aggregation counts the view's events in the finest cells, which also counts them
+            # all and chooses the cell size; a view small enough for points or markers is read again
+            # row by row, and only a cell size of 0.5 degrees or more is counted again
+            fine = _cell_counts(located, grid.CELL_SIZES[0], centres=False)
+            count = int(fine["events"].sum())
             plan = layers.plan(count, limits)
             if plan.mode == LayerMode.MARKERS:
                 return MapInput(plan, count, events=self._frame(self._ordered(located)))
             if plan.mode == LayerMode.POINTS:
                 points = located.select(*POINT_COLUMNS).to_pandas()
                 return MapInput(plan, count, events=points.astype({"event_type": "string", "geo_precision": "string"}))
-            size = _cell_size(located)
-            return MapInput(plan, count, cells=_cell_counts(located, size), cell_size=size)
+            size = _size_of(fine)
+            summed = _coarser(fine, size)
+            table = _cell_counts(located, size) if summed is None else summed
+            return MapInput(plan, count, cells=table, cell_size=size)
 
         result: MapInput = self._run(ask)
         return result
@@ -293,33 +299,53 @@ def _keys(lat: Any, lon: Any, size: float) -> Any:
     """A cell's key as `maps.layers` computes it: row * 100,000 + column, rows and columns counted
     in cells of `size` degrees from (-90, -180)."""
     cell = _float(size)
-    return ((lat + 90) / cell).floor().cast("int64") * layers.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
+    return ((lat + 90) / cell).floor().cast("int64") * grid.CELL_KEY + ((lon + 180) / cell).floor().cast("int64")
 
 
-def _cell_size(located: Any) -> float:
-    """The finest cell size with at most CELL_LIMIT cells, counted in the engine as
-    `maps.layers.cell_size_for` counts them (coarser sizes from the distinct fine cells' centres)."""
-    finest = layers.CELL_SIZES[0]
-    step = _float(finest)
-    fine = located.select(
-        row=((located.latitude + 90) / step).floor().cast("int64"),
-        col=((located.longitude + 180) / step).floor().cast("int64"),
-    ).distinct()
-    south = fine.row * step - 90 + _float(finest / 2)
-    west = fine.col * step - 180 + _float(finest / 2)
-    counts = (
-        fine.aggregate(**{f"size_{i}": _keys(south, west, size).nunique() for i, size in enumerate(layers.CELL_SIZES)})
-        .to_pandas()
-        .iloc[0]
+#: Cell sizes whose cells are exactly unions of the finest cells, keyed from the finest keys:
+#: 0.1 and 0.2 are 0.05 times 2 and 4 in binary too (the same mantissa), so floor(x / 0.1) is
+#: floor(floor(x / 0.05) / 2) for every double x; 0.5, 1 and 2 are not (an event at exactly 33.5°
+#: lies in the fine cell below but in the half-degree cell above): those are counted again.
+_FROM_FINEST = {0.05: 1, 0.1: 2, 0.2: 4}
+
+
+def _size_of(fine: pd.DataFrame) -> float:
+    """The finest cell size with at most CELL_LIMIT cells, chosen as `maps.cells.cell_size_for`
+    chooses it: it counts coarser cells from the distinct fine cells' centres, so given those
+    centres it is that very function."""
+    finest = grid.CELL_SIZES[0]
+    south, west = grid.cell_corners(pd.unique(fine["key"].to_numpy()), finest)
+    return cells.cell_size_for(pd.DataFrame({"latitude": south + finest / 2, "longitude": west + finest / 2}))
+
+
+def _coarser(fine: pd.DataFrame, size: float) -> pd.DataFrame | None:
+    """The cells of `size` summed from the finest cells' counts where that is exact (_FROM_FINEST);
+    None where they must be counted from the events."""
+    factor = _FROM_FINEST.get(size)
+    if factor is None:
+        return None
+    keys = fine["key"].to_numpy(dtype=np.int64)
+    rows, columns = keys // grid.CELL_KEY // factor, keys % grid.CELL_KEY // factor
+    table = (
+        fine.assign(key=rows * grid.CELL_KEY + columns)
+        .groupby(["key", "event_type"], sort=True)[["events", "fatalities"]]
+        .sum()
+        .reset_index()
     )
-    for i, size in enumerate(layers.CELL_SIZES):
-        if int(counts[f"size_{i}"]) <= layers.CELL_LIMIT:
-            return size
-    return layers.CELL_SIZES[-1]
+    table = pd.DataFrame(
+        {
+            "key": table["key"].to_numpy(dtype=np.int64),
+            "event_type": table["event_type"].astype("string"),
+            "events": table["events"].to_numpy(dtype=np.int64),
+            "fatalities": table["fatalities"].to_numpy(dtype=np.int64),
+        }
+    ).sort_values(["key", "event_type"], kind="stable", ignore_index=True)
+    return with_centres(table, size)
 
 
-def _cell_counts(located: Any, size: float) -> pd.DataFrame:
-    """Events and fatalities per cell and event type, counted in the engine."""
+def _cell_counts(located: Any, size: float, centres: bool = True) -> pd.DataFrame:
+    """Events and fatalities per cell and event type, counted in the engine (with each cell's
+    centre and corner unless `centres` is false)."""
     keyed = located.mutate(
         key=_keys(located.latitude, located.longitude, size), kind=located.event_type.fill_null(UNKNOWN)
     )
@@ -336,4 +362,4 @@ def _cell_counts(located: Any, size: float) -> pd.DataFrame:
             "fatalities": table["fatalities"].fillna(0).to_numpy(dtype=np.int64),
         }
     ).sort_values(["key", "event_type"], kind="stable", ignore_index=True)
-    return with_centres(table, size)
+    return with_centres(table, size) if centres else table

@@ -57,7 +57,7 @@
     return points;
   }
 
-  function load(cache, url) {
+  function load(cache, url) {  // `cache` starts with the files the map script fetched (basemap.py)
     if (!cache[url]) {
       cache[url] = fetch(url).then(function (response) {
         if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
@@ -67,9 +67,17 @@
     return cache[url];
   }
 
-  window.conflictmapBasemap = function (map, options) {
+  function mark(name) {  // performance marks, read by `python -m conflictmap bench browser`
+    if (window.performance && performance.mark) { performance.mark("cm-" + name); }
+  }
+  function painted(name) {  // marked once the next frame is painted
+    requestAnimationFrame(function () { setTimeout(function () { mark(name); }, 0); });
+  }
+
+  window.conflictmapBasemap = function (map, options, prefetched) {
+    mark("basemap-start");
     var container = map.getContainer();
-    var cache = {};
+    var cache = L.extend({}, prefetched || {});
     var canvasFont = document.createElement("canvas").getContext("2d");
     ["outlines", "cm-lines", "cm-labels"].forEach(function (name, i) {
       map.createPane(name).style.zIndex = [210, 260, 650][i];
@@ -81,7 +89,7 @@
     var lines = L.canvas({pane: "cm-lines", padding: 0.3});
     var state = {
       admin: true, water: true, labels: options.labels !== "none", arabic: options.labels === "ar",
-      band: null, drawn: null, layers: {}, places: null, villages: null, world: null
+      band: null, drawn: null, layers: {}, places: null, villages: null, world: null, farLand: null
     };
 
     function failed(what, error) {
@@ -89,12 +97,36 @@
     }
 
     // --- land ---------------------------------------------------------------------------------------
+    // The countries reaching into the region (with a margin) are drawn first; the others only once
+    // the view leaves the region, as the world's borders are (updateWorld): turning all ~240 of the
+    // 1:50m countries into Leaflet layers took most of the land's time, for countries off screen.
+    var landStyle = {pane: "outlines", interactive: false, style: {stroke: false, fillColor: LAND, fillOpacity: 1}};
+
+    function extent(geometry) {  // [[south, west], [north, east]] of a GeoJSON geometry
+      var box = [[90, 180], [-90, -180]];
+      (function walk(c) {
+        if (typeof c[0] === "number") {
+          box[0][0] = Math.min(box[0][0], c[1]); box[0][1] = Math.min(box[0][1], c[0]);
+          box[1][0] = Math.max(box[1][0], c[1]); box[1][1] = Math.max(box[1][1], c[0]);
+          return;
+        }
+        for (var i = 0; i < c.length; i++) { walk(c[i]); }
+      })(geometry.coordinates);
+      return L.latLngBounds(box);
+    }
+
     if (options.countries) {
       load(cache, options.countries).then(function (world) {
-        L.geoJSON(topojson.feature(world, world.objects.countries), {
-          pane: "outlines", interactive: false, style: {stroke: false, fillColor: LAND, fillOpacity: 1}
-        }).addTo(map);
+        mark("land-data");
+        var margin = L.latLngBounds(options.region).pad(0.25), near = [], far = [];
+        topojson.feature(world, world.objects.countries).features.forEach(function (country) {
+          if (country.geometry) { (margin.intersects(extent(country.geometry)) ? near : far).push(country); }
+        });
+        L.geoJSON(near, landStyle).addTo(map);
+        state.farLand = far;
         container.setAttribute("data-outlines", "drawn");
+        painted("land-drawn");
+        updateWorld();
       }).catch(function (error) { container.setAttribute("data-outlines", "failed: " + error); });
     }
 
@@ -141,19 +173,24 @@
       state.band = band;
       load(cache, band.url).then(function (data) {
         if (state.band !== band) { return; }  // zoomed on to another band meanwhile
+        mark("lines-data");
         if (!band.layers) { band.layers = buildBand(data); }
         Object.keys(state.layers).forEach(function (name) { map.removeLayer(state.layers[name]); });
         state.layers = L.extend({}, band.layers, state.world ? {world: state.world} : {});
         showLines();
         container.setAttribute("data-basemap", band.name);
+        painted("lines-drawn");
         if (!options.countries) { container.setAttribute("data-outlines", "drawn"); }
       }).catch(function (error) { failed(band.name, error); });
     }
 
     function updateWorld() {
+      if (L.latLngBounds(options.region).contains(map.getBounds())) { return; }
+      if (state.farLand) {
+        L.geoJSON(state.farLand, landStyle).addTo(map);
+        state.farLand = null;
+      }
       if (state.world || !options.world) { return; }
-      var region = L.latLngBounds(options.region);
-      if (region.contains(map.getBounds())) { return; }
       load(cache, options.world).then(function (data) {
         if (state.world) { return; }
         state.world = buildBand(data).world;
@@ -265,6 +302,7 @@
       });
       labelBox.appendChild(fragment);
       container.setAttribute("data-labels", String(drawn));
+      painted("labels-drawn");
     }
 
     var pending = null;

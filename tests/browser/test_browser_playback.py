@@ -30,13 +30,14 @@ LINK = "/?play_at=2014-06-01&play_window=30&play_step=week&play_speed=8&start=20
 
 
 #: The map's view as the frontend last sent it to the server, when that is the map's view now (no
-#: report pending): streamlit-folium sends a view 250 ms after the map moves, and a mounting map
-#: moves and reports twice (folium's centre, then its fitted bounds).
+#: report pending): streamlit-folium sends a view 250 ms after the map moves. "held": the view is
+#: still the one the map mounted with, whose report is held back (maps.basemap.InitialView).
 SENT_VIEW_JS = """() => {
     const data = window.__GLOBAL_DATA__, map = window.map;
     if (!data || !map || !data.previous_data || !data.previous_data.center) return null;
     const sent = data.previous_data.center, now = map.getCenter();
-    return sent.lat === now.lat && sent.lng === now.lng && data.previous_data.zoom === map.getZoom() ? sent.lat : null;
+    if (sent.lat !== now.lat || sent.lng !== now.lng || data.previous_data.zoom !== map.getZoom()) return null;
+    return JSON.stringify(data.previous_data) === window.__cmHeldReport ? "held" : sent.lat;
 }"""
 
 
@@ -46,6 +47,9 @@ def _settle(app) -> None:
     latitude = None
     while True:
         sent = app.map_frame().wait_for_function(SENT_VIEW_JS).json_value()
+        if sent == "held":  # the mount's view: the server knows it, nothing was sent
+            app.wait_for_run()
+            return
         if sent == latitude:
             return
         latitude = sent

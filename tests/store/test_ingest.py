@@ -87,3 +87,66 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(capsys.readouterr().out)["files"] == 1
     assert main(["import", str(tmp_path / "missing.csv"), "-o", f"{store}/"]) == 1
     assert "missing.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 64, 1 << 20])
+def test_chunks_are_whole_lines_whatever_the_block(block: int) -> None:
+    import io
+
+    from conflictmap.store.ingest import _chunks
+
+    rows = [f'{n},"a ""quoted"" value"\n' if n % 3 else f'{n},"two\nlines"\n' for n in range(50)]
+    text = ("id,text\n" + "".join(rows)).encode()
+    chunks = list(_chunks(io.BytesIO(text), 4, block=block))
+    assert b"".join(data for data, _, _ in chunks) == text
+    assert [done for _, _, done in chunks][-1] == len(text)
+    for data, lines, _ in chunks:
+        assert data.count(b'"') % 2 == 0 and data.endswith(b"\n")  # never inside a quoted value
+        assert lines == data.count(b"\n") >= 4
+
+
+def test_one_file_per_month_an_id_once_and_no_staging_left(tmp_path: Path) -> None:
+    from conflictmap.schema import conform
+    from conflictmap.store.parquet import StoreWriter, files
+
+    store = tmp_path / "store"
+    events = conform(
+        pd.DataFrame(
+            {
+                "event_id": ["a:1", "a:2", "a:3", "a:1"],
+                "date_start": pd.to_datetime(["2024-01-09", "2024-01-02", "2024-02-01", "2024-01-09"]),
+                "latitude": [33.3, 33.4, 33.5, 33.3],
+                "longitude": [44.4, 44.4, 44.5, 44.4],
+            }
+        )
+    )
+    writer = StoreWriter(store)
+    for start in range(4):  # four chunks, as an import appends them
+        writer.append(events.iloc[start : start + 1])
+    writer.finish("test")
+    assert (writer.offered, writer.added) == (4, 3)
+    assert [Path(p).parent.name for p in files(store)] == ["month=1", "month=2"]
+    assert _stored(store)["event_id"].tolist() == ["a:1", "a:2", "a:3"]
+    dates = duckdb_store(store).table_page(ALL).rows["date_start"].tolist()
+    assert dates == sorted(dates)
+    assert not list(store.glob(".staging-*"))
+    abandoned = StoreWriter(store)
+    abandoned.append(events)
+    abandoned.close()
+    assert not list(store.glob(".staging-*")) and len(files(store)) == 2
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import conflictmap.store.ingest as ingest
+
+    store = tmp_path / "store"
+    import_to_store(GDELT, store)
+    before = manifest(store)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest, "import_file", broken)
+    with pytest.raises(OSError):
+        import_to_store(MIDEAST, store)
+    assert manifest(store) == before and not list(store.glob(".staging-*"))

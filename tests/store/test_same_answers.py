@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from conflictmap.filters import UNKNOWN, Filters
+from conflictmap.maps.basemap import type_colors
 from conflictmap.schema import LayerMode
 from conflictmap.store import EventStore, MemoryStore
+from conflictmap.store.layer import map_layer
 from tests.store.conftest import HOSTILE
 
 EVERYTHING = Filters(dt.date(1980, 1, 1), dt.date(2030, 1, 1))
@@ -72,13 +74,17 @@ def test_map_input(memory_store: MemoryStore, sql_store: EventStore, limits: tup
         pd.testing.assert_frame_equal(theirs.cells, mine.cells, check_dtype=False)
     else:
         assert mine.events is not None and theirs.events is not None
-        columns = ["latitude", "longitude", "event_type", "geo_precision"]
+        columns = ["latitude", "longitude", "event_type", "geo_precision", "fatalities"]
         key = columns
         pd.testing.assert_frame_equal(
             theirs.events[columns].sort_values(key, ignore_index=True),
             mine.events[columns].sort_values(key, ignore_index=True),
             check_dtype=False,
         )
+    # the map layer is drawn from either answer (points need each event's fatalities for their size;
+    # markers take rows whose located_by is missing)
+    colors = type_colors(memory_store.choices()["type"])
+    assert map_layer(theirs, colors).plan == map_layer(mine, colors).plan == mine.plan
 
 
 def test_map_input_follows_the_view(memory_store: MemoryStore, sql_store: EventStore) -> None:
@@ -124,3 +130,19 @@ def test_hostile_values_in_every_filter_are_data(memory_store: MemoryStore, sql_
     assert sql_store.count(EVERYTHING) == everything
     with pytest.raises(Exception, match="cannot sort"):
         sql_store.table_page(EVERYTHING, sort_by="date_start; DROP TABLE events")
+
+
+@pytest.mark.parametrize("size", [0.1, 0.2, 0.5])
+def test_coarser_cells_from_the_finest_are_those_counted_from_the_events(sql_store: EventStore, size: float) -> None:
+    from conflictmap.maps.grid import CELL_SIZES
+    from conflictmap.store.sql import SqlStore, _cell_counts, _coarser
+
+    assert isinstance(sql_store, SqlStore)
+    located = sql_store._located(EVERYTHING)
+    fine = _cell_counts(located, CELL_SIZES[0], centres=False)
+    summed = _coarser(fine, size)
+    if size == 0.5:
+        assert summed is None  # not a binary multiple of 0.05: counted from the events
+        return
+    assert summed is not None
+    pd.testing.assert_frame_equal(summed, _cell_counts(located, size), check_dtype=False)

@@ -10,7 +10,8 @@ from folium.plugins import MarkerCluster
 
 from conflictmap.maps.assets import LOCAL_BASE, PACKAGES, MapAssets, missing_files
 from conflictmap.maps.basemap import PALETTE, base_map, bounds_of, type_colors
-from conflictmap.maps.layers import events_layer, marker_rows
+from conflictmap.maps.layers import events_layer
+from conflictmap.maps.markers import marker_rows
 from conflictmap.schema import conform
 
 LOCAL = MapAssets()
@@ -58,6 +59,11 @@ def test_one_row_per_located_event_with_its_details():
     assert title == "2024-01-04 · Air strike · Baghdad" and actors == "A vs B" and deaths == "1"
     assert (date, kind, place, notes, source, dataset) == ("2024-01-04", "Air strike", "Baghdad, Iraq", "n", "s", "d")
     assert placed == "exact place, geocoded (gazetteer) as Baghdad"
+
+
+def test_an_event_with_no_located_by_is_drawn_without_a_geocoding_note():
+    row = marker_rows(_events(located_by=pd.NA), type_colors(["Air strike"]))[0]  # a store's row
+    assert row[9] == "exact place"
 
 
 def test_coarse_places_are_drawn_as_rings_and_identifications_shown():
@@ -129,3 +135,15 @@ def test_every_map_file_is_in_the_repository():
 def test_bounds(lats, expected):
     events = conform(pd.DataFrame({"latitude": lats, "longitude": [44.0] * len(lats)}))
     assert bounds_of(events) == expected
+
+
+def test_the_first_view_is_fitted_at_once_and_its_report_held_before_the_basemap_fetches():
+    # streamlit-folium reports a mounting map's view, and an animated fit reports again when its pan
+    # ends: two reruns for a view the server chose. The fit is immediate, the mount's report held,
+    # and the basemap's script (which fetches the first view's files) runs after the fit.
+    script = base_map(_events(), type_colors(["Air strike"]), LOCAL).get_root().render()
+    fit, basemap = script.index(".fitBounds("), script.index("conflictmapBasemap(")
+    assert fit < basemap
+    assert "animate: false" in script[fit : fit + 200]
+    assert "window.__cmHeldReport" in script
+    assert script.count(".fitBounds(") == 1

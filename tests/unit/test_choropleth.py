@@ -27,7 +27,7 @@ from conflictmap.maps.choropleth import (
     unit_name,
     units_layer,
 )
-from conflictmap.maps.layers import script_json
+from conflictmap.maps.payload import script_json
 from conflictmap.schema import LayerMode, conform
 
 SQUARE = np.array([[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], dtype=float)

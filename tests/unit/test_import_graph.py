@@ -29,6 +29,7 @@ RANK = {
     "readers": 3,
     "report": 3,
     "maps": 3,
+    "charts": 3,
     "datasets": 4,
     "store": 4,
     "cli": 5,

@@ -8,22 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conflictmap.maps.arrays import data_set_arrays, point_arrays, rows_of
 from conflictmap.maps.assets import LOCAL_BASE, MapAssets
 from conflictmap.maps.basemap import PALETTE, base_map, type_colors
-from conflictmap.maps.layers import (
-    CELL_LIMIT,
-    Plan,
-    cell_size_for,
-    cells,
-    compact,
-    data_set_arrays,
-    events_layer,
-    in_cell,
-    plan,
-    point_arrays,
-    rows_of,
-    script_json,
-)
+from conflictmap.maps.cells import CELL_LIMIT, cell_size_for, cells, in_cell
+from conflictmap.maps.layers import Plan, events_layer, plan
+from conflictmap.maps.payload import compact, script_json
 from conflictmap.synthetic import synthetic_events
 
 LOCAL = MapAssets()

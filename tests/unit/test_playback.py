@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.maps.basemap import type_colors
-from conflictmap.maps.layers import cells
+from conflictmap.maps.cells import cells
 from conflictmap.maps.playback import (
     HISTOGRAM_BARS,
     TAG,
