@@ -5,15 +5,13 @@ kept under its content's digest, so they last over reruns and do not leak to ano
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from functools import cached_property
 from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from conflictmap.app import loading, session, widgets
+from conflictmap.app import loading, session, uploads, widgets
+from conflictmap.app.uploads import Upload
 from conflictmap.datasets import Loaded
 from conflictmap.exporting import events_to_csv, events_to_geojson, table_to_csv
 from conflictmap.filters import Filters
@@ -34,25 +32,12 @@ HOW = ("beside the shipped data", "instead of it")
 NO_COLUMN = "(none)"
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file the analyst gave, by name and content."""
+def _mapping_key(file: Upload) -> str:
+    return f"data.mapping.{file.digest}"
 
-    name: str
-    content: bytes
 
-    @cached_property
-    def digest(self) -> str:
-        """The content's short SHA-256: the session keys of the choices made for this file."""
-        return hashlib.sha256(self.content).hexdigest()[:16]
-
-    @property
-    def mapping_key(self) -> str:
-        return f"data.mapping.{self.digest}"
-
-    @property
-    def swapped_key(self) -> str:
-        return f"data.swapped.{self.digest}"
+def _swapped_key(file: Upload) -> str:
+    return f"data.swapped.{file.digest}"
 
 
 def downloads(loaded: Loaded, shown: pd.DataFrame, filters: Filters) -> None:
@@ -87,13 +72,12 @@ def downloads(loaded: Loaded, shown: pd.DataFrame, filters: Filters) -> None:
 def upload() -> Upload | None:
     """The file uploader; None until a file is given."""
     limit = st.get_option("server.maxUploadSize")
-    given = st.file_uploader(
+    return uploads.upload(
         f"Add a file: CSV, TSV, text or Excel (.xlsx), up to {limit} MB",
-        type=["csv", "tsv", "txt", "tab", "xlsx", "zip"],
+        ["csv", "tsv", "txt", "tab", "xlsx", "zip"],
         key="data.upload",
         help="UCDP GED downloads, ACLED exports from your account, GDELT event files, or your own table.",
     )
-    return None if given is None else Upload(given.name, given.getvalue())
 
 
 def _refuse(error: ReadError) -> NoReturn:
@@ -118,13 +102,13 @@ def read(file: Upload) -> Imported:
                 file.content,
                 file.name,
                 format=chosen,
-                mapping=st.session_state.get(file.mapping_key),
+                mapping=st.session_state.get(_mapping_key(file)),
                 sheet=sheet,
                 country_bounds=loading.country_bounds(),
             )
     except ReadError as error:
         _refuse(error)
-    if st.session_state.get(file.swapped_key):  # the analyst chose to swap: keep it on every later run
+    if st.session_state.get(_swapped_key(file)):  # the analyst chose to swap: keep it on every later run
         imported = fix_swapped(imported)
     return imported
 
@@ -156,7 +140,7 @@ def column_form(imported: Imported, file: Upload) -> None:
                 index = columns.index(current) if current in columns else 0
                 chosen[field] = st.selectbox(label, columns, index=index, key=f"data.map.{field}")
             if st.form_submit_button("Read again with these columns"):
-                st.session_state[file.mapping_key] = {
+                st.session_state[_mapping_key(file)] = {
                     field: (None if column == NO_COLUMN else column) for field, column in chosen.items()
                 }
                 st.rerun()
@@ -185,7 +169,7 @@ def set_aside(imported: Imported, file: Upload) -> None:
             icon=":material/swap_horiz:",
         )
         if st.button("Swap them and accept those rows", key="data.swap"):
-            st.session_state[file.swapped_key] = True
+            st.session_state[_swapped_key(file)] = True
             st.rerun()
 
 

@@ -7,24 +7,33 @@ start with "report."; what was extracted from one text is kept under its digest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap.app import loading, session, widgets
+from conflictmap.app import loading, session, uploads, widgets
 from conflictmap.geocode.compose import Geocoding, build_geocoder
 from conflictmap.maps.basemap import base_map, type_colors
 from conflictmap.maps.layers import events_layer
+from conflictmap.report.candidates import Extraction
 from conflictmap.report.dates import publication_date
-from conflictmap.report.extract import Extraction, extract_events
+from conflictmap.report.extract import extract_events
 from conflictmap.report.places import main_country
 from conflictmap.report.segment import Kind, pieces
-from conflictmap.report.table import DATASET, candidates_frame, confirmed_events, curated_csv, source_of
+from conflictmap.report.table import (
+    DATASET,
+    candidates_frame,
+    carry_edits,
+    confirmed_events,
+    curated_csv,
+    kept_count,
+    source_of,
+)
 from conflictmap.report.text import MAX_CHARACTERS, SUFFIXES, ReportError, check_text, file_text
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import ACLED_EVENT_TYPES, DatePrecision, conform
@@ -73,11 +82,11 @@ class Given:
     text: str
     name: str
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return uploads.digest(self.text.encode("utf-8"))
 
-    @property
+    @cached_property
     def title(self) -> str:
         """The report's headline: its first line, shortened."""
         first = next((p.text for p in pieces(self.text) if p.kind == Kind.HEADLINE), "") or self.text.split("\n")[0]
@@ -94,15 +103,11 @@ def report_input() -> Given | None:
         help=f"Up to {MAX_CHARACTERS:,} characters: one report (the command line reads many).",
         placeholder="On Jan. 20, a U.S. airbase in western Iraq was hit by multiple rockets, injuring four…",
     )
-    upload = st.file_uploader(
-        "…or upload it: " + ", ".join(SUFFIXES),
-        type=[suffix.lstrip(".") for suffix in SUFFIXES],
-        key="report.upload",
-    )
+    upload = uploads.upload("…or upload it: " + ", ".join(SUFFIXES), SUFFIXES, key="report.upload")
     pasted = st.session_state.get("report.text") or ""
     try:
         if upload is not None:
-            return Given(file_text(upload.getvalue(), upload.name), upload.name)
+            return Given(file_text(upload.content, upload.name), upload.name)
         if not pasted.strip():
             st.info("Paste a report above, or upload one, to see its candidate events.", icon=":material/article:")
             return None
@@ -121,10 +126,15 @@ class Context:
     country: str | None
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _guesses(text: str) -> tuple[tuple[dt.date | None, str], tuple[str | None, str]]:
+    """The publication date and main country a text suggests (read once a text, not every rerun)."""
+    return publication_date(text), main_country(text)
+
+
 def context(given: Given) -> Context:
     """Publication date and main country, guessed from the text, for the analyst to confirm."""
-    guessed_day, why_day = publication_date(given.text)
-    guessed_country, why_country = main_country(given.text)
+    (guessed_day, why_day), (guessed_country, why_country) = _guesses(given.text)
     cols = st.columns(2)
     day_key, country_key = f"report.published.{given.digest}", f"report.country.{given.digest}"
     published = cols[0].date_input(
@@ -167,21 +177,37 @@ def geocoding() -> Geocoding:
 
 
 def extract(given: Given, where: Context) -> Extraction:
-    """The report's candidates, extracted once per text, date and country in this session."""
+    """The report's candidates, extracted once per text, date and country in this session (the
+    page's reruns, an edit in the table, a click, reuse it and its table)."""
     key = f"report.extraction.{given.digest}.{where.published}.{where.country}"
     if key not in st.session_state:
         for old in [k for k in st.session_state if str(k).startswith("report.extraction.")]:
             del st.session_state[old]
         known = session.working_set().choices.get("actor", [])
         with st.spinner("Reading the report…"):
-            st.session_state[key] = extract_events(given.text, where.published, where.country, geocoding(), known)
-    return st.session_state[key]
+            extraction = extract_events(given.text, where.published, where.country, geocoding(), known)
+            table = candidates_frame(extraction.candidates)
+        st.session_state.pop("report.carried", None)
+        edits = st.session_state.pop("report.edits", None)
+        if edits is not None and edits[0] == given.digest:  # read again (a new date or country): keep the edits
+            table, carried = carry_edits(edits[1], edits[2], table, EDITABLE)
+            st.session_state["report.carried"] = (key, carried)
+        st.session_state[key] = (extraction, table)
+    return st.session_state[key][0]
+
+
+def _table(extraction: Extraction) -> pd.DataFrame:
+    """The candidates' table made once with the extraction (a copy: the page may change its own)."""
+    for key, value in st.session_state.items():
+        if str(key).startswith("report.extraction.") and value[0] is extraction:
+            return value[1].copy()
+    return candidates_frame(extraction.candidates)
 
 
 def candidates_editor(extraction: Extraction, given: Given) -> pd.DataFrame:
     """The candidates in an editable table; returns the table as edited, its places geocoded again
     where the analyst changed them."""
-    table = candidates_frame(extraction.candidates)
+    table = _table(extraction)
     events = int(table["keep"].sum())
     st.markdown(
         f"**{len(table)} candidate(s)**: {events} read as events (kept), {len(table) - events} as aggregates, "
@@ -201,12 +227,23 @@ def candidates_editor(extraction: Extraction, given: Given) -> pd.DataFrame:
         width="stretch",
     )
     changes = st.session_state.get(f"report.editor.{given.digest}") or {}
+    carried = st.session_state.get("report.carried")
+    if carried and carried[0].startswith(f"report.extraction.{given.digest}.") and carried[1]:
+        st.caption(
+            f"Your edits of {carried[1]} candidate(s) were kept when the report was read again with the new "
+            "publication date or country."
+        )
+    edited = edited.dropna(subset=["event_id"]).copy() if "event_id" in edited else edited
     if changes.get("edited_rows") or changes.get("deleted_rows"):
         st.caption(
             f"You edited {len(changes.get('edited_rows', {}))} candidate(s) and deleted "
             f"{len(changes.get('deleted_rows', []))}; the map and the download follow your edits."
         )
-    edited = edited.dropna(subset=["event_id"]).copy() if "event_id" in edited else edited
+        # a new date or country reads the report again (a new table, which Streamlit's editor takes
+        # for a new one, dropping its edits): what is kept here is carried to it (extract)
+        st.session_state["report.edits"] = (given.digest, table, edited)
+    else:
+        st.session_state.pop("report.edits", None)
     rest = table.set_index("event_id").drop(columns=[c for c in COLUMNS if c != "event_id"], errors="ignore")
     merged = edited.join(rest, on="event_id")
     return _placed_again(merged, table)
@@ -312,28 +349,29 @@ def confirm(table: pd.DataFrame, given: Given, where: Context) -> None:
     """Add the kept candidates to this session's working set, as an uploaded file's events are
     added, or download them in the curated-CSV format."""
     source = source_of(given.title, where.published, confirmed=True)
-    events = confirmed_events(table, source) if not table.empty else conform(pd.DataFrame())
+    count = kept_count(table)
     undated = int((table["keep"].fillna(False).astype(bool) & table["date_start"].isna()).sum()) if len(table) else 0
     st.subheader("Confirm")
     if undated:
         st.warning(f"{undated} kept candidate(s) have no start date: give one, or they are left out.")
     cols = st.columns(2)
     cols[1].download_button(
-        f"Download the {len(events)} kept event(s) as curated CSV",
-        curated_csv(events),
+        f"Download the {count} kept event(s) as curated CSV",
+        lambda: curated_csv(confirmed_events(table, source)),  # made when downloaded, not every rerun
         file_name=f"report-events-{given.digest}.csv",
         mime="text/csv",
         key="report.download",
         icon=":material/download:",
-        disabled=events.empty,
+        disabled=not count,
     )
     if cols[0].button(
-        f"Add the {len(events)} kept event(s) to my working data set",
+        f"Add the {count} kept event(s) to my working data set",
         type="primary",
         key="report.add",
         icon=":material/add_location_alt:",
-        disabled=events.empty,
+        disabled=not count,
     ):
+        events = confirmed_events(table, source)
         with st.spinner("Placing the events and adding them…"):
             session.add_to_working(events, f"Report: {given.title[:80]}", instead=False)
         st.session_state["report.added"] = (given.digest, len(events))

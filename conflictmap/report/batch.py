@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.report.candidates import Extraction
 from conflictmap.report.dates import publication_date
-from conflictmap.report.extract import Extraction, extract_events
+from conflictmap.report.extract import extract_events
 from conflictmap.report.places import Geocoder, main_country
 from conflictmap.report.table import candidates_frame, output_frame, source_of
 from conflictmap.report.text import ReportError, file_text

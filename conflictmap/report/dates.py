@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from conflictmap.report.vocabulary import NUMBER_WORDS
+from conflictmap.report.vocabulary import NUMBER_WORDS, folded
 from conflictmap.schema import DatePrecision
 
 MONTHS = {
@@ -92,36 +92,80 @@ _PUBLICATION_RELATIVE = (
     r"|\bhier\b|\baujourd'hui\b|\bأمس\b|\bاليوم\b"
 )
 _VAGUE = r"(?:(?:early|mid|late)[- ]|the (?:beginning|start|end|middle) of )"
-_PATTERNS: tuple[tuple[re.Pattern[str], Anchor], ...] = tuple(
-    (re.compile(pattern, re.I), anchor)
-    for pattern, anchor in (
-        (rf"\bsince (?:(?:early|mid|late)[- ])?(?:{_MONTH}(?:,? {_YEAR})?|{_YEAR})(?![\w-])", Anchor.SINCE),
-        (r"\bsince (?:last|this) (?:week|month|year)\b", Anchor.SINCE),
-        (rf"\b{_VAGUE}(?:{_MONTH})(?:,? {_YEAR})?(?![\w-])", Anchor.ABSOLUTE),
-        (rf"(?<![\w-])(?:(?:{_DAYS}),? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR})?(?![\w-])", Anchor.ABSOLUTE),
+#: What every month name has (the English ones' first three letters; the French and Arabic ones'
+#: letters that need no accent, or the whole name).
+_MONTH_WORDS = (
+    *sorted({name[:3] for name in MONTHS}), "vrier", "avr", "mai", "jui", "ao", "cembre",
+    *(name for name in FOREIGN_MONTHS.split("|") if not name.isascii() and not re.search(r"[a-zé]", name)),
+)  # fmt: skip
+#: What a pattern needs in a text to match it: a digit, or one of these (in the text as `folded`
+#: makes it); None: anything. A text without is not searched (tests/unit/test_report_dates.py checks
+#: the needs against the patterns).
+DIGIT = "digit"
+_PATTERNS: tuple[tuple[re.Pattern[str], Anchor, str | tuple[str, ...] | None], ...] = tuple(
+    (re.compile(pattern, re.I), anchor, needs)
+    for pattern, anchor, needs in (
+        (
+            rf"\bsince (?:(?:early|mid|late)[- ])?(?:{_MONTH}(?:,? {_YEAR})?|{_YEAR})(?![\w-])",
+            Anchor.SINCE,
+            ("since",),
+        ),
+        (r"\bsince (?:last|this) (?:week|month|year)\b", Anchor.SINCE, ("since",)),
+        (
+            rf"\b{_VAGUE}(?:{_MONTH})(?:,? {_YEAR})?(?![\w-])",
+            Anchor.ABSOLUTE,
+            ("early", "mid", "late", "beginning", "start", "end", "middle"),
+        ),
+        (
+            rf"(?<![\w-])(?:(?:{_DAYS}),? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR})?(?![\w-])",
+            Anchor.ABSOLUTE,
+            DIGIT,
+        ),
         (
             rf"(?<![\w-])\d{{1,2}}(?:st|nd|rd|th|er)? (?:of )?(?:{_MONTH}|{FOREIGN_MONTHS})(?:,? {_YEAR})?(?![\w-])",
             Anchor.ABSOLUTE,
+            DIGIT,
         ),
-        (rf"(?<![\w-])(?:{_MONTH}|{FOREIGN_MONTHS}),? {_YEAR}(?![\w-])", Anchor.ABSOLUTE),
-        (rf"(?<![\w-]){_YEAR}-\d{{2}}-\d{{2}}(?![\w-])", Anchor.ABSOLUTE),
-        (_EVENT_RELATIVE, Anchor.EVENT),
-        (_PUBLICATION_RELATIVE, Anchor.PUBLICATION),
-        (rf"\b(?:in|during|by|of|from) (?:{_MONTH}|{FOREIGN_MONTHS})(?![\w-])", Anchor.ABSOLUTE),
-        (rf"\b(?:in|during|by|en|عام|في) {_YEAR}\b", Anchor.ABSOLUTE),
+        (rf"(?<![\w-])(?:{_MONTH}|{FOREIGN_MONTHS}),? {_YEAR}(?![\w-])", Anchor.ABSOLUTE, DIGIT),
+        (rf"(?<![\w-]){_YEAR}-\d{{2}}-\d{{2}}(?![\w-])", Anchor.ABSOLUTE, DIGIT),
+        (_EVENT_RELATIVE, Anchor.EVENT, ("day", "hour")),
+        (
+            _PUBLICATION_RELATIVE,
+            Anchor.PUBLICATION,
+            ("week", "month", "year", "night", "day", "hier", "aujourd", "أمس", "اليوم"),
+        ),
+        (rf"\b(?:in|during|by|of|from) (?:{_MONTH}|{FOREIGN_MONTHS})(?![\w-])", Anchor.ABSOLUTE, _MONTH_WORDS),
+        (rf"\b(?:in|during|by|en|عام|في) {_YEAR}\b", Anchor.ABSOLUTE, DIGIT),
     )
 )
+_A_DIGIT = re.compile(r"\d")
+#: The patterns up to the first relative one: the calendar dates with a day, and what may overlap them.
+_CALENDAR = _PATTERNS[: [anchor for _, anchor, _ in _PATTERNS].index(Anchor.EVENT)]
 
 
-def find_dates(text: str) -> list[DatePhrase]:
-    """The date phrases of `text`, longest first where they overlap, in order.
+def could_match(needs: str | tuple[str, ...] | None, text: str, folded: str) -> bool:
+    """Whether a text (and `folded`, its `folded(text)`) has what a pattern needs."""
+    if needs is None:
+        return True
+    if needs == DIGIT:
+        return _A_DIGIT.search(text) is not None
+    return any(word in folded for word in needs)
+
+
+def find_dates(text: str, calendar_only: bool = False) -> list[DatePhrase]:
+    """The date phrases of `text`, longest first where they overlap, in order. `calendar_only`: not
+    the relative ones ("a day earlier", "yesterday") nor those after them ("in May", "in 2014"),
+    none of which names a day; the phrases that do are the same.
 
     >>> [p.text for p in find_dates("killed a day earlier in a strike on Dec. 4, 2023")]
     ['a day earlier', 'Dec. 4, 2023']
     """
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
-    for pattern, anchor in _PATTERNS:
+    lowered = folded(text)
+    for pattern, anchor, needs in _CALENDAR if calendar_only else _PATTERNS:
+        if not could_match(needs, text, lowered):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
@@ -348,7 +392,7 @@ def publication_date(text: str) -> tuple[dt.date | None, str]:
             return dt.date(parts[0], parts[1], parts[2]), f"the dateline {dateline.group().strip()!r}"
     full: list[dt.date] = []
     yearless: list[tuple[int, int]] = []
-    for phrase in find_dates(text):
+    for phrase in find_dates(text, calendar_only=True):
         if phrase.anchor != Anchor.ABSOLUTE:
             continue
         parts = calendar_parts(re.sub(r"(?i)^(?:in|during|by|of|from) ", "", phrase.text))

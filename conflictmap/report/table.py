@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
 from conflictmap.exporting import table_to_csv
-from conflictmap.report.extract import Candidate
+from conflictmap.report.candidates import Candidate
 from conflictmap.report.vocabulary import COUNTRY_LABELS
 from conflictmap.schema import EVENT_COLUMNS, conform
 
@@ -108,6 +109,47 @@ def candidates_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
     return frame
 
 
+def carry_edits(
+    before: pd.DataFrame, edited: pd.DataFrame, after: pd.DataFrame, fields: Sequence[str]
+) -> tuple[pd.DataFrame, int]:
+    """`after`, the same report's candidates read again (another publication date or country), with
+    the analyst's edits of `before` carried to them: `edited` is `before` as edited (its rows by
+    `event_id`, a deleted one missing). A candidate is the same one when it comes from the same
+    sentence, at the same rank among that sentence's candidates. Each of `fields` the analyst
+    changed is set; a deleted candidate is dropped. Returns (table, candidates carried)."""
+
+    def identity(table: pd.DataFrame) -> pd.Series:
+        ordered = table.sort_values("number")
+        rank = ordered.groupby("evidence_start").cumcount()
+        return (ordered["evidence_start"].astype(str) + ":" + rank.astype(str)).reindex(table.index)
+
+    old = before.assign(_same=identity(before)).set_index("event_id")
+    out = after.assign(_same=identity(after))
+    where = {same: index for index, same in zip(out.index, out["_same"], strict=True)}
+    kept = set(edited["event_id"].dropna())
+    carried, dropped = 0, []
+    for event_id, row in old.iterrows():
+        target = where.get(row["_same"])
+        if target is None:
+            continue
+        if event_id not in kept:
+            dropped.append(target)
+            carried += 1
+            continue
+        now = edited.loc[edited["event_id"] == event_id].iloc[0]
+        changed = [f for f in fields if f in now.index and not _same_value(now[f], row[f])]
+        for field in changed:
+            out.at[target, field] = now[field]
+        carried += bool(changed)
+    return out.drop(index=dropped).drop(columns="_same"), carried
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal, or both missing (None, NaN, NaT, NA)."""
+    missing_a, missing_b = a is None or bool(pd.isna(a)), b is None or bool(pd.isna(b))
+    return (missing_a and missing_b) or (not missing_a and not missing_b and bool(a == b))
+
+
 def output_frame(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """The `extract` command's rows: the canonical schema's columns, then EXTRA_COLUMNS."""
     events = conform(_with_source(table, source))
@@ -137,11 +179,21 @@ def _note(row: pd.Series) -> str:
     return " ".join(parts)
 
 
+def _kept(table: pd.DataFrame) -> pd.Series:
+    """The rows the analyst keeps that have a start date (an undated one cannot be an event)."""
+    return table["keep"].fillna(False).astype(bool) & table["date_start"].notna()
+
+
+def kept_count(table: pd.DataFrame) -> int:
+    """How many events `confirmed_events(table, …)` makes."""
+    return int(_kept(table).sum()) if len(table) else 0
+
+
 def confirmed_events(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """The rows kept, as canonical events without coordinates: they are placed, as an uploaded
     file's are, when they join the working set (conflictmap.datasets.add_file), from `place`
     (or `place_identified_as`) and `country`."""
-    kept = table[table["keep"].fillna(False).astype(bool) & table["date_start"].notna()]
+    kept = table[_kept(table)]
     events = conform(_with_source(kept, source))
     events["latitude"] = float("nan")
     events["longitude"] = float("nan")

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from conflictmap.schema import ACLED_EVENT_TYPES
 
 #: Months as reports abbreviate them ("Jan. 20"), lower-cased, without the dot.
 MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 
-# event types and sub-types (ACLED's vocabulary, as the curated data uses it)
-BATTLES = "Battles"
-REMOTE = "Explosions/Remote violence"
-CIVILIANS = "Violence against civilians"
-PROTESTS = "Protests"
-RIOTS = "Riots"
-STRATEGIC = "Strategic developments"
+# event types (the schema's: ACLED's, as the curated data uses them) and ACLED's sub-types
+BATTLES, REMOTE, CIVILIANS, PROTESTS, RIOTS, STRATEGIC = ACLED_EVENT_TYPES
 
 AIR_STRIKE = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
@@ -49,10 +47,89 @@ class Trigger:
     rank: int
     violent: bool = True
     casualty: bool = False
+    #: " " + each lower-case word a match may start with (" drone" for "drone[- ]strikes?|drones?"):
+    #: a text with no word starting so (none in its `word_starts`) cannot match and is not searched.
+    #: (): always searched.
+    starts: tuple[str, ...] = ()
+
+    #: The first two letters of its starts (each word it may start with has them).
+    keys: frozenset[str] = frozenset()
+
+    def could_match(self, words: WordStarts) -> bool:
+        """Whether the pattern may match the text `words` was made of (`word_starts(text)`); False
+        only when it cannot."""
+        if not self.starts:
+            return True
+        return not self.keys.isdisjoint(words.keys) and any(start in words.spaced for start in self.starts)
+
+
+class WordStarts(NamedTuple):
+    """A text's words as `word_starts` makes them, and the first two letters of each."""
+
+    spaced: str
+    keys: frozenset[str]
+
+
+def word_starts(text: str) -> WordStarts:
+    """`text` with the letters re.I takes for ASCII ones made ASCII, lower-cased, every character
+    that is no word's (`[^\\w-]`) a space, after one space: " " + a stem is in it wherever a word of
+    `text` starts with what re.I matches the stem to.
+
+    >>> word_starts("U.S. drone-STRIKES, \u212aILLED").spaced
+    ' u s  drone-strikes  killed'
+    """
+    spaced = " " + _NOT_WORD.sub(" ", folded(text))
+    return WordStarts(spaced, frozenset(word[:2] for word in spaced.split()))
+
+
+def folded(text: str) -> str:
+    """`text` lower-cased as re.I folds case: İ ı ſ and the Kelvin sign as the ASCII letters re.I
+    matches them to, so a word in lower-case ASCII is in `folded(text)` wherever re.I finds it."""
+    return text.translate(ASCII_FOLDS).lower()
+
+
+_NOT_WORD = re.compile(r"[^\w-]")
+#: The characters outside ASCII that re.I matches to an ASCII letter (İ ı ſ and the Kelvin sign;
+#: tests/unit/test_report_vocabulary.py checks the list against every code point).
+ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def stems(words: str) -> tuple[str, ...]:
+    """The literal start of each alternative of `words` (a regex of alternatives), lower-cased; ()
+    when one alternative has none (it starts with a group or class).
+
+    >>> stems(r"drone[- ]strikes?|drones?|air ?strikes?|shell(?:s|ing|ed)|IEDs?")
+    ('drone', 'drone', 'air', 'shell', 'ied')
+    """
+    alternatives, depth, start = [], 0, 0
+    for index, char in enumerate(words):
+        if char in "([" and (index == 0 or words[index - 1] != "\\"):
+            depth += 1
+        elif char in ")]" and words[index - 1] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(words[start:index])
+            start = index + 1
+    alternatives.append(words[start:])
+    out = []
+    for alternative in alternatives:
+        literal = ""
+        for char in alternative:
+            if char in "()[]{}|\\.^$*+?":
+                if char in "?*{" and literal:  # the last character is optional: not part of the stem
+                    literal = literal[:-1]
+                break
+            literal += char
+        if len(literal.split(" ")[0]) < 2 or _NOT_WORD.sub(" ", literal) != literal:
+            return ()  # no literal first two letters, or a character a word has not (only spaces are kept)
+        out.append(literal.lower())
+    return tuple(out)
 
 
 def _t(words: str, event_type: str, sub: str, rank: int, violent: bool = True, casualty: bool = False) -> Trigger:
-    return Trigger(re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I), event_type, sub, rank, violent, casualty)
+    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I)
+    starts = tuple(" " + stem for stem in stems(words))
+    return Trigger(pattern, event_type, sub, rank, violent, casualty, starts, frozenset(s[1:3] for s in starts))
 
 
 TRIGGERS: tuple[Trigger, ...] = (

@@ -147,3 +147,30 @@ def test_bidi_overrides_in_a_pasted_report_are_taken_out():
     assert "rockets" in page_html and not any(ch in page_html for ch in "\u202e\u202c\u2066\u2069\u200b")
     rows = marker_data(map_component(at)) if at.get("component_instance") else []
     assert not any("\u202e" in str(cell) for row in rows for cell in row)
+
+
+def test_a_rerun_reuses_the_extraction_and_the_guesses(monkeypatch):
+    """An edit, a click or any rerun of the page reads the report again from nothing: not the
+    extraction (kept per text, date and country), not the date and country guesses (kept per text)."""
+    from conflictmap.app import report_form
+
+    calls = {"extract": 0, "guess": 0}
+    extract, guess = report_form.extract_events, report_form.publication_date
+
+    def counted_extract(*args, **kwargs):
+        calls["extract"] += 1
+        return extract(*args, **kwargs)
+
+    def counted_guess(text):
+        calls["guess"] += 1
+        return guess(text)
+
+    monkeypatch.setattr(report_form, "extract_events", counted_extract)
+    monkeypatch.setattr(report_form, "publication_date", counted_guess)
+    text = SEED.replace("Jan. 20", "Jan. 19")  # a text no other test has guessed (the guesses are cached)
+    at = _with(text)
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert calls == {"extract": 1, "guess": 1}
+    assert any("Add the 9 kept event(s)" in b.label for b in at.button)  # counted, not made, each run

@@ -14,7 +14,7 @@ from conflictmap.report.dates import Anchor, DatePhrase, find_dates, publication
 from conflictmap.report.extract import extract_events
 from conflictmap.report.places import main_country
 from conflictmap.report.segment import Kind, pieces
-from conflictmap.report.table import CURATED_COLUMNS, candidates_frame, confirmed_events, curated_csv
+from conflictmap.report.table import CURATED_COLUMNS, candidates_frame, confirmed_events, curated_csv, kept_count
 from conflictmap.report.text import ReportError, check_text, file_text, html_text
 from conflictmap.schema import DatePrecision, GeoPrecision
 from tests.conftest import FIXTURES, ROOT
@@ -204,6 +204,8 @@ def test_candidates_become_curated_rows_and_working_set_events(seed):
     assert table["keep"].sum() == 9 and table["event_id"].is_unique
     events = confirmed_events(table, "'US, Iraq to Begin Talks', news report")
     assert len(events) == 9 and events["latitude"].isna().all() and events["place"].notna().all()
+    undated = table.assign(date_start=table["date_start"].where(table["number"] != 1))
+    assert kept_count(table) == 9 and kept_count(undated) == len(confirmed_events(undated, "x")) == 8
     assert events["notes"].str.len().gt(20).all()  # the evidence
     csv = curated_csv(events)
     header = csv.splitlines()[0].split(",")
@@ -315,3 +317,22 @@ def test_a_formula_in_the_report_is_neutralised_in_the_download(geocoding):
     table = candidates_frame(extract_events(text, dt.date(2024, 1, 5), "IQ", geocoding).candidates)
     csv = curated_csv(confirmed_events(table, "=cmd|' /C calc'!A0"))
     assert ",=" not in csv and "\n=" not in csv and "'=cmd" in csv
+
+
+def test_edits_are_carried_to_the_report_read_again(seed, geocoding):
+    """A new publication date reads the report again: the analyst's edits and deletions go to the
+    same candidates (same sentence, same rank in it), the rest takes the new reading."""
+    from conflictmap.report.table import carry_edits
+
+    before = candidates_frame(seed.candidates)
+    edited = before[before["number"] != 3].copy()  # the third candidate deleted
+    second = edited.index[edited["number"] == 2][0]
+    edited.loc[second, "fatalities"] = 90
+    again = extract_events(seed.text, dt.date(2024, 1, 26), "IQ", geocoding)
+    after = candidates_frame(again.candidates)
+    carried, count = carry_edits(before, edited, after, ["fatalities", "actor1", "keep"])
+    assert count == 2 and len(carried) == len(after) - 1
+    assert carried.loc[carried["number"] == 2, "fatalities"].tolist() == [90]
+    assert 3 not in carried["number"].tolist()
+    untouched = carried[carried["number"] == 1].iloc[0]
+    assert untouched["fatalities"] is pd.NA or pd.isna(untouched["fatalities"])
