@@ -16,6 +16,18 @@ from conflictmap.geocode.ranking import choose_by_context
 from conflictmap.schema import GeoPrecision
 
 #: Columns of the places table, one row per distinct place name and hints in the data.
+#: The columns that say how a place was found (from its geocoding answer).
+DESCRIBED = [
+    "matched_name_ar",
+    "pcode",
+    "admin1_pcode",
+    "admin2_pcode",
+    "status",
+    "evidence",
+    "reason",
+    "match_source",
+    "candidates",
+]
 PLACE_COLUMNS = [
     "place",
     "identified_as",
@@ -28,15 +40,7 @@ PLACE_COLUMNS = [
     "geo_precision",
     "located_by",
     "matched_name",
-    "matched_name_ar",
-    "pcode",
-    "admin1_pcode",
-    "admin2_pcode",
-    "status",
-    "evidence",
-    "reason",
-    "match_source",
-    "candidates",
+    *DESCRIBED,
 ]
 HINTS = ["country", "admin1", "admin2"]
 #: Answers this precise count as the data set's places, for deciding its ambiguous names.
@@ -192,38 +196,27 @@ def _places(
         .reset_index()
         .rename(columns={"place_identified_as": "identified_as"})
     )
-    described = []
+    described: list[dict[str, str]] = []
     for row in places.itertuples(index=False):
         key = tuple(_text(getattr(row, name)) for name in asked)
         match = decided.get((_text(row.asked_dataset), *key)) or matches.get(key)
         if match is None:  # the data set's own coordinates
-            described.append(("", "", "", "", "", "", "", "the data set's own coordinates", ""))
+            described.append({**dict.fromkeys(DESCRIBED, ""), "match_source": "the data set's own coordinates"})
             continue
         described.append(
-            (
-                match.name_ar,
-                match.pcode,
-                match.admin1_pcode,
-                match.admin2_pcode,
-                match.status,
-                match.evidence,
-                match.reason,
-                match.source or "",
-                match.candidates_text(),
-            )
+            {
+                "matched_name_ar": match.name_ar,
+                "pcode": match.pcode,
+                "admin1_pcode": match.admin1_pcode,
+                "admin2_pcode": match.admin2_pcode,
+                "status": match.status,
+                "evidence": match.evidence,
+                "reason": match.reason,
+                "match_source": match.source or "",
+                "candidates": match.candidates_text(),
+            }
         )
-    columns = [
-        "matched_name_ar",
-        "pcode",
-        "admin1_pcode",
-        "admin2_pcode",
-        "status",
-        "evidence",
-        "reason",
-        "match_source",
-        "candidates",
-    ]
-    for position, column in enumerate(columns):
-        places[column] = [values[position] for values in described]
+    for column in DESCRIBED:
+        places[column] = [values[column] for values in described]
     places = places[PLACE_COLUMNS].sort_values(["located_by", "events"], ascending=[True, False])
     return places.reset_index(drop=True)
