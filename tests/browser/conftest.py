@@ -390,6 +390,33 @@ class AppPage:
         return self.page.evaluate(probe), self.map_frame().evaluate(probe)
 
 
+@dataclass
+class FilePage:
+    """A browser tab on a file (a standalone export), with every request it made."""
+
+    page: Page
+    requests: list[str]
+
+
+@pytest.fixture
+def open_file(browser: Browser) -> Iterator[Callable[..., FilePage]]:
+    """Open an HTML file in a fresh context (1200x800 unless told), recording each request (page and
+    iframes); the contexts close when the test ends."""
+    contexts = []
+
+    def open_(path: Path, viewport: dict | None = None) -> FilePage:
+        context = browser.new_context(viewport=viewport or {"width": 1200, "height": 800})
+        contexts.append(context)
+        opened = FilePage(page=context.new_page(), requests=[])
+        context.on("request", lambda request: opened.requests.append(request.url))
+        opened.page.goto(path.as_uri())
+        return opened
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
 def _open(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[AppPage]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT)

@@ -58,22 +58,16 @@ def test_a_click_on_a_district_lists_its_events_with_its_timeline(app, reference
     app.assert_only_local_requests()
 
 
-def test_the_standalone_export_draws_the_choropleth_from_a_file(browser, reference, tmp_path):
+def test_the_standalone_export_draws_the_choropleth_from_a_file(open_file, reference, tmp_path):
     from urllib.parse import urlsplit
 
     from conflictmap.maps.standalone import standalone_map
 
     path = tmp_path / "units.html"
     path.write_text(standalone_map(reference.events, "choropleth", units=("governorate", "events")), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    page = context.new_page()
-    try:
-        page.goto(path.as_uri())
-        expect(page.locator(".leaflet-container")).to_have_attribute("data-units", "governorate:18")
-        assert len(page.evaluate(UNITS_JS)) == 18
-        expect(page.locator(".cm-units-legend b")).to_have_text("Events per governorate")
-        assert all(urlsplit(url).scheme in ("file", "data", "blob", "about") for url in requests), requests
-    finally:
-        context.close()
+    opened = open_file(path)
+    page = opened.page
+    expect(page.locator(".leaflet-container")).to_have_attribute("data-units", "governorate:18")
+    assert len(page.evaluate(UNITS_JS)) == 18
+    expect(page.locator(".cm-units-legend b")).to_have_text("Events per governorate")
+    assert all(urlsplit(url).scheme in ("file", "data", "blob", "about") for url in opened.requests), opened.requests

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from conflictmap.maps.standalone import standalone_map
 from conflictmap.sharelink import Playback
@@ -148,35 +148,29 @@ def test_playback_keeps_the_maps_zoom_and_position(app):
     ("mode", "limits", "count"),
     [("markers", (2_000, 50_000), 1_500), ("points", (0, 50_000), None), ("cells", (0, 0), None)],
 )
-def test_the_standalone_export_plays_from_a_file(browser: Browser, reference, tmp_path, mode, limits, count):
+def test_the_standalone_export_plays_from_a_file(open_file, reference, tmp_path, mode, limits, count):
     events = reference.events if count is None else reference.events.tail(count)
     path = tmp_path / "map.html"
     playback = Playback(step="month", speed=30.0, window=30)
     path.write_text(standalone_map(events, "playback test", playback=playback, limits=limits), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    page = context.new_page()
-    try:
-        page.goto(path.as_uri())
-        control = page.locator(CONTROL)
-        expect(control).to_have_attribute("data-at", "")  # every date on screen until play is pressed
-        expect(control.locator(".cm-playback-period")).to_have_text("All dates")
-        state = "() => Object.values(window).find(v => v && v.conflictmapPlayback).conflictmapPlayback.state()"
-        assert page.evaluate(state)["mode"] == mode
-        assert int(control.get_attribute("data-events")) == pytest.approx(
-            len(events.dropna(subset=["latitude"])), abs=1
-        )
-        control.focus()
-        page.keyboard.press("Space")
-        expect(control).to_have_attribute("data-playing", "true")
-        later = (events["date_start"].min() + pd.DateOffset(months=6)).strftime("%Y-%m-%d")
-        page.wait_for_function(f"() => ({state})().at >= '{later}'")
-        page.keyboard.press("Space")
-        expect(control).to_have_attribute("data-playing", "false")
-        first_month = control.get_attribute("data-at")
-        page.keyboard.press("ArrowLeft")
-        expect(control).not_to_have_attribute("data-at", first_month)
-        assert all(urlsplit(url).scheme in ("file", "data", "blob", "about") for url in requests), requests
-    finally:
-        context.close()
+    opened = open_file(path)
+    page = opened.page
+    control = page.locator(CONTROL)
+    expect(control).to_have_attribute("data-at", "")  # every date on screen until play is pressed
+    expect(control.locator(".cm-playback-period")).to_have_text("All dates")
+    state = "() => Object.values(window).find(v => v && v.conflictmapPlayback).conflictmapPlayback.state()"
+    assert page.evaluate(state)["mode"] == mode
+    assert int(control.get_attribute("data-events")) == pytest.approx(
+        len(events.dropna(subset=["latitude"])), abs=1
+    )
+    control.focus()
+    page.keyboard.press("Space")
+    expect(control).to_have_attribute("data-playing", "true")
+    later = (events["date_start"].min() + pd.DateOffset(months=6)).strftime("%Y-%m-%d")
+    page.wait_for_function(f"() => ({state})().at >= '{later}'")
+    page.keyboard.press("Space")
+    expect(control).to_have_attribute("data-playing", "false")
+    first_month = control.get_attribute("data-at")
+    page.keyboard.press("ArrowLeft")
+    expect(control).not_to_have_attribute("data-at", first_month)
+    assert all(urlsplit(url).scheme in ("file", "data", "blob", "about") for url in opened.requests), opened.requests

@@ -67,7 +67,7 @@ def test_the_app_under_a_path_prefix_draws_its_map_offline(start_server, open_ap
     app.assert_only_local_requests()
 
 
-def test_an_exported_map_opens_offline_from_a_file(browser, tmp_path):
+def test_an_exported_map_opens_offline_from_a_file(open_file, tmp_path):
     import subprocess
     import sys
 
@@ -91,13 +91,9 @@ def test_an_exported_map_opens_offline_from_a_file(browser, tmp_path):
         check=True,
         capture_output=True,
     )
-    context = browser.new_context()
-    page = context.new_page()
-    requests = []
-    context.on("request", lambda request: requests.append(request.url))
-    page.goto(page_file.as_uri())
+    opened = open_file(page_file, viewport={"width": 1280, "height": 720})  # Playwright's default
+    page = opened.page
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
     expect(page.locator(".leaflet-container")).to_have_attribute("data-outlines", "drawn")
     expect(page.locator(".cm-legend")).to_be_visible()
-    assert all(url.startswith(("file:", "data:")) for url in requests), requests
-    context.close()
+    assert all(url.startswith(("file:", "data:")) for url in opened.requests), opened.requests
